@@ -1,0 +1,204 @@
+//! Strict CBOR (RFC 8949): a bounded decoder that refuses everything a
+//! signed code has no reason to contain, and a deterministic encoder.
+//!
+//! Read: definite lengths only, shortest-form integers and lengths, no
+//! duplicate map keys, no floats or simple values other than false, true
+//! and null, valid UTF-8, exactly one item with no trailing bytes. Depth,
+//! item count and every declared length are bounded before anything is
+//! allocated. Map key order is not enforced when reading, so codes from
+//! encoders that do not sort keys still verify.
+//!
+//! Write: RFC 8949 §4.2.1 core deterministic encoding (maps built with
+//! [`map`] are sorted by the bytes of their encoded keys).
+
+use alloc::{boxed::Box, vec::Vec};
+use ciborium::value::{Integer, Value};
+
+use crate::error::{CborError, Error, LimitsError, Result};
+use crate::limits::Limits;
+
+/// Decodes exactly one strictly-encoded CBOR item from `bytes`.
+pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Value> {
+    let mut reader = Reader {
+        input: bytes,
+        pos: 0,
+        items: 0,
+        limits,
+    };
+    let value = reader.item(0)?;
+    if reader.pos != bytes.len() {
+        return Err(CborError::TrailingBytes.into());
+    }
+    Ok(value)
+}
+
+/// Encodes `value` (built from [`map`]s and shortest integers) deterministically.
+pub(crate) fn encode(value: &Value) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    ciborium::into_writer(value, &mut out).map_err(|_| Error::from(CborError::Encode))?;
+    Ok(out)
+}
+
+/// Builds a map whose entries are in deterministic order (bytewise order of
+/// the encoded keys).
+pub(crate) fn map(mut entries: Vec<(Value, Value)>) -> Result<Value> {
+    let mut keyed = Vec::with_capacity(entries.len());
+    for (k, v) in entries.drain(..) {
+        keyed.push((encode(&k)?, k, v));
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(Value::Map(keyed.into_iter().map(|(_, k, v)| (k, v)).collect()))
+}
+
+/// A bounded, strict CBOR reader over one input buffer.
+struct Reader<'a> {
+    input: &'a [u8],
+    pos: usize,
+    items: usize,
+    limits: &'a Limits,
+}
+
+impl Reader<'_> {
+    fn remaining(&self) -> usize {
+        self.input.len() - self.pos
+    }
+
+    fn take(&mut self, n: usize) -> Result<&[u8]> {
+        if n > self.remaining() {
+            return Err(CborError::Truncated.into());
+        }
+        let start = self.pos;
+        self.pos += n;
+        Ok(&self.input[start..self.pos])
+    }
+
+    fn byte(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    /// Reads the argument of an initial byte, refusing non-shortest forms.
+    /// Returns `None` for the indefinite-length marker (31).
+    fn argument(&mut self, info: u8) -> Result<Option<u64>> {
+        let (value, min) = match info {
+            0..=23 => return Ok(Some(u64::from(info))),
+            24 => (u64::from(self.byte()?), 24),
+            25 => (u64::from(u16::from_be_bytes(self.array()?)), 0x100),
+            26 => (u64::from(u32::from_be_bytes(self.array()?)), 0x1_0000),
+            27 => (u64::from_be_bytes(self.array()?), 0x1_0000_0000),
+            31 => return Ok(None),
+            _ => return Err(CborError::Malformed.into()),
+        };
+        if value < min {
+            return Err(CborError::NonShortest.into());
+        }
+        Ok(Some(value))
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    /// A declared length, which must fit in what is left of the input
+    /// (each element of a container takes at least `per_element` bytes).
+    fn length(&mut self, info: u8, per_element: usize) -> Result<usize> {
+        let n = self.argument(info)?.ok_or(CborError::IndefiniteLength)?;
+        let fits = usize::try_from(n)
+            .ok()
+            .filter(|n| n.saturating_mul(per_element) <= self.remaining());
+        fits.ok_or_else(|| LimitsError::CborLengthTooLarge.into())
+    }
+
+    fn item(&mut self, depth: usize) -> Result<Value> {
+        self.items += 1;
+        if self.items > self.limits.max_cbor_items {
+            return Err(LimitsError::CborTooManyItems {
+                max: self.limits.max_cbor_items,
+            }
+            .into());
+        }
+        let initial = self.byte()?;
+        let (major, info) = (initial >> 5, initial & 0x1f);
+        match major {
+            0 | 1 => self.integer(major, info),
+            2 => {
+                let n = self.length(info, 1)?;
+                Ok(Value::Bytes(self.take(n)?.to_vec()))
+            }
+            3 => {
+                let n = self.length(info, 1)?;
+                let text = core::str::from_utf8(self.take(n)?).map_err(|_| CborError::InvalidUtf8)?;
+                Ok(Value::Text(text.into()))
+            }
+            4..=6 => self.container(major, info, depth + 1),
+            _ => simple(info),
+        }
+    }
+
+    fn integer(&mut self, major: u8, info: u8) -> Result<Value> {
+        let n = self.argument(info)?.ok_or(CborError::Malformed)?;
+        let value = if major == 0 {
+            Integer::from(n)
+        } else {
+            Integer::try_from(-1i128 - i128::from(n)).map_err(|_| CborError::Malformed)?
+        };
+        Ok(Value::Integer(value))
+    }
+
+    fn container(&mut self, major: u8, info: u8, depth: usize) -> Result<Value> {
+        if depth > self.limits.max_cbor_depth {
+            return Err(LimitsError::CborTooDeep {
+                max: self.limits.max_cbor_depth,
+            }
+            .into());
+        }
+        match major {
+            4 => {
+                let n = self.length(info, 1)?;
+                let mut items = Vec::with_capacity(n);
+                for _ in 0..n {
+                    items.push(self.item(depth)?);
+                }
+                Ok(Value::Array(items))
+            }
+            5 => self.map(info, depth),
+            _ => {
+                let tag = self.argument(info)?.ok_or(CborError::Malformed)?;
+                Ok(Value::Tag(tag, Box::new(self.item(depth)?)))
+            }
+        }
+    }
+
+    fn map(&mut self, info: u8, depth: usize) -> Result<Value> {
+        let n = self.length(info, 2)?;
+        let mut entries = Vec::with_capacity(n);
+        let mut keys: Vec<&[u8]> = Vec::with_capacity(n);
+        let input = self.input;
+        for _ in 0..n {
+            let start = self.pos;
+            let key = self.item(depth)?;
+            keys.push(&input[start..self.pos]);
+            entries.push((key, self.item(depth)?));
+        }
+        keys.sort_unstable();
+        if keys.windows(2).any(|w| w[0] == w[1]) {
+            return Err(CborError::DuplicateKey.into());
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// Major type 7: only false, true and null are allowed.
+fn simple(info: u8) -> Result<Value> {
+    match info {
+        20 => Ok(Value::Bool(false)),
+        21 => Ok(Value::Bool(true)),
+        22 => Ok(Value::Null),
+        31 => Err(CborError::Malformed.into()),
+        _ => Err(CborError::Unsupported.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

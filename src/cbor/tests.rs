@@ -1,0 +1,93 @@
+//! Byte-level tests of the strict decoder and deterministic encoder.
+
+use super::*;
+use crate::error::{CborError, LimitsError};
+
+fn dec(hex_str: &str) -> Result<Value> {
+    decode(&hex::decode(hex_str).expect("hex"), &Limits::DEFAULT)
+}
+
+fn code(hex_str: &str) -> &'static str {
+    dec(hex_str).expect_err("must be refused").code()
+}
+
+#[test]
+fn accepts_shortest_forms() {
+    assert_eq!(dec("17").ok(), Some(Value::Integer(23.into())));
+    assert_eq!(dec("1818").ok(), Some(Value::Integer(24.into())));
+    assert_eq!(dec("190100").ok(), Some(Value::Integer(256.into())));
+    assert_eq!(dec("3a00010000").ok(), Some(Value::Integer((-65537).into())));
+    assert_eq!(dec("f6").ok(), Some(Value::Null));
+    // {1: h'01', "a": [true]}
+    let v = dec("a2014101616181f5").expect("map");
+    assert!(matches!(v, Value::Map(ref m) if m.len() == 2));
+}
+
+#[test]
+fn accepts_unsorted_but_unique_keys() {
+    // {2: 0, 1: 0}
+    assert!(dec("a202000100").is_ok());
+}
+
+#[test]
+fn refuses_each_defect_with_its_code() {
+    let cases = [
+        ("1817", "cbor.non_shortest"),                // 23 in one extra byte
+        ("190017", "cbor.non_shortest"),              // 23 in two extra bytes
+        ("1a0000ffff", "cbor.non_shortest"),          // 65535 in four bytes
+        ("1b00000000ffffffff", "cbor.non_shortest"),  // u32::MAX in eight bytes
+        ("5f4101ff", "cbor.indefinite_length"),       // indefinite bstr
+        ("9fff", "cbor.indefinite_length"),           // indefinite array
+        ("bfff", "cbor.indefinite_length"),           // indefinite map
+        ("a201000100", "cbor.duplicate_key"),         // {1: 0, 1: 0}
+        ("0000", "cbor.trailing_bytes"),              // two items
+        ("19", "cbor.truncated"),                     // argument cut off
+        ("82010203", "cbor.trailing_bytes"),          // [1, 2] then 3
+        ("62c328", "cbor.invalid_utf8"),              // bad UTF-8
+        ("f97e00", "cbor.unsupported"),               // half float NaN
+        ("f7", "cbor.unsupported"),                   // undefined
+        ("1c", "cbor.malformed"),                     // reserved info 28
+        ("ff", "cbor.malformed"),                     // stray break
+        ("5a00010000", "limits.cbor_length"),         // bstr longer than input
+        ("5b0000000100000000", "limits.cbor_length"), // 4 GiB bstr
+        ("9b0000000100000000", "limits.cbor_length"), // 4 Gi items
+    ];
+    for (input, expected) in cases {
+        assert_eq!(code(input), expected, "input {input}");
+    }
+}
+
+#[test]
+fn bounds_depth_and_item_count() {
+    let deep = "81".repeat(17) + "00";
+    assert_eq!(
+        dec(&deep).expect_err("too deep"),
+        Error::from(LimitsError::CborTooDeep { max: 16 })
+    );
+    assert!(dec(&("81".repeat(16) + "00")).is_ok());
+    let limits = Limits::DEFAULT.with_max_cbor_items(3);
+    let bytes = hex::decode("83010203").expect("hex");
+    assert_eq!(
+        decode(&bytes, &limits).expect_err("too many"),
+        Error::from(LimitsError::CborTooManyItems { max: 3 })
+    );
+    let deep_10k = alloc::vec![0x81u8; 10_000];
+    assert_eq!(
+        decode(&deep_10k, &Limits::DEFAULT).expect_err("bounded").code(),
+        "limits.cbor_too_deep"
+    );
+}
+
+#[test]
+fn map_sorts_by_encoded_key() {
+    let v = map(alloc::vec![
+        (Value::Integer((-65537).into()), Value::Null),
+        (Value::Integer(6.into()), Value::Null),
+        (Value::Integer(1.into()), Value::Null),
+        (Value::Integer((-1).into()), Value::Null),
+    ])
+    .expect("map");
+    // {1: null, 6: null, -1: null, -65537: null}
+    assert_eq!(hex::encode(encode(&v).expect("encode")), "a401f606f620f63a00010000f6");
+    assert_eq!(CborError::Truncated.code(), "cbor.truncated");
+}

@@ -1,0 +1,121 @@
+//! Credential ⇄ CWT claims set (RFC 8392), both directions.
+//!
+//! The claims map carries `iss` (1, optional), `exp` (4), `nbf` (5, only
+//! when it differs from `iat`), `iat` (6), `cti` (7, optional) and the
+//! credential body under the private-use claim key -65537. Inside the body
+//! every key is a small unsigned integer; SPEC.md §5 lists them all.
+
+mod body;
+mod fields;
+
+use alloc::{string::String, vec, vec::Vec};
+use ciborium::value::Value;
+
+use crate::cbor;
+use crate::error::{ClaimsError, Result};
+use crate::limits::Limits;
+use crate::model::Credential;
+use fields::{Fields, int};
+
+/// Claim key of `iss`.
+const ISS: i64 = 1;
+/// Claim key of `exp`.
+const EXP: i64 = 4;
+/// Claim key of `nbf`.
+const NBF: i64 = 5;
+/// Claim key of `iat`.
+const IAT: i64 = 6;
+/// Claim key of `cti`.
+const CTI: i64 = 7;
+/// The private-use claim key that carries the credential body.
+pub const CREDENTIAL_CLAIM_KEY: i64 = -65537;
+
+/// The signed claims of a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Claims {
+    /// `iss`, when the issuer chose to include it.
+    pub iss: Option<String>,
+    /// `iat`, seconds since the epoch.
+    pub iat: u64,
+    /// `exp`, seconds since the epoch.
+    pub exp: u64,
+    /// `nbf`, when it differs from `iat`.
+    pub nbf: Option<u64>,
+    /// `cti`, when the code may need revoking.
+    pub cti: Option<[u8; 8]>,
+    /// The credential.
+    pub credential: Credential,
+}
+
+impl Claims {
+    /// The start of validity: `nbf` when present, else `iat`.
+    pub fn valid_from(&self) -> u64 {
+        self.nbf.unwrap_or(self.iat)
+    }
+
+    /// Checks the relations between the claims and the credential's rules.
+    fn validate(&self) -> Result<()> {
+        if self.exp <= self.valid_from() || self.exp <= self.iat {
+            return Err(ClaimsError::InvalidWindow.into());
+        }
+        if let Some(max_hours) = self.credential.kind().max_validity_hours()
+            && self.exp - self.iat > u64::from(max_hours) * 3600
+        {
+            return Err(ClaimsError::ValidityTooLong { max_hours }.into());
+        }
+        self.credential.validate()
+    }
+}
+
+/// Encodes claims deterministically.
+pub(crate) fn encode(claims: &Claims) -> Result<Vec<u8>> {
+    claims.validate()?;
+    let mut entries = vec![
+        (int(EXP), Value::Integer(claims.exp.into())),
+        (int(IAT), Value::Integer(claims.iat.into())),
+        (int(CREDENTIAL_CLAIM_KEY), body::encode(&claims.credential)?),
+    ];
+    if let Some(iss) = &claims.iss {
+        entries.push((int(ISS), Value::Text(iss.clone())));
+    }
+    if let Some(nbf) = claims.nbf.filter(|&n| n != claims.iat) {
+        entries.push((int(NBF), Value::Integer(nbf.into())));
+    }
+    if let Some(cti) = claims.cti {
+        entries.push((int(CTI), Value::Bytes(cti.to_vec())));
+    }
+    cbor::encode(&cbor::map(entries)?)
+}
+
+/// Decodes and validates strictly-encoded claims.
+pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Claims> {
+    let value = cbor::decode(bytes, limits)?;
+    let Value::Map(entries) = value else {
+        return Err(ClaimsError::NotAMap.into());
+    };
+    let mut f = Fields::new(
+        entries,
+        &[
+            (ISS, "iss"),
+            (EXP, "exp"),
+            (NBF, "nbf"),
+            (IAT, "iat"),
+            (CTI, "cti"),
+            (CREDENTIAL_CLAIM_KEY, "credential"),
+        ],
+        "claims",
+    )?;
+    let claims = Claims {
+        iss: f.opt_text(ISS)?,
+        exp: f.uint(EXP)?,
+        nbf: f.opt_uint(NBF)?,
+        iat: f.uint(IAT)?,
+        cti: f.opt_bytes::<8>(CTI)?,
+        credential: body::decode(f.value(CREDENTIAL_CLAIM_KEY)?)?,
+    };
+    claims.validate()?;
+    Ok(claims)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,92 @@
+//! Claims encoding: deterministic bytes and strict decoding.
+
+use super::*;
+use crate::model::{BirthDate, Colour, CredentialBody, HealthStatus, Subject};
+
+fn status_claims() -> Claims {
+    Claims {
+        iss: None,
+        iat: 1_764_057_600,
+        exp: 1_764_144_000,
+        nbf: None,
+        cti: None,
+        credential: Credential {
+            subject: Subject::new("王", "小明", BirthDate::parse("1990-03-15").expect("date"))
+                .with_icao("WANG", "XIAOMING"),
+            body: CredentialBody::HealthStatus(HealthStatus {
+                colour: Colour::Green,
+                reason: None,
+            }),
+        },
+    }
+}
+
+#[test]
+fn annotated_bytes() {
+    let bytes = encode(&status_claims()).expect("encode");
+    let expected = concat!(
+        "a3", // map(3)
+        "04",
+        "1a6926b380", // exp: 1764144000 (2025-11-26T08:00:00Z)
+        "06",
+        "1a69256200", // iat: 1764057600 (2025-11-25T08:00:00Z)
+        "3a00010000", // -65537: credential body
+        "a2",         //   map(2)
+        "01",         //   1: subject
+        "a5",         //     map(5)
+        "01",
+        "63e78e8b", //     1: family name "王"
+        "02",
+        "66e5b08fe6988e", //     2: given name "小明"
+        "03",
+        "6457414e47", //     3: "WANG"
+        "04",
+        "685849414f4d494e47", // 4: "XIAOMING"
+        "05",
+        "191cd2", //     5: birth date 1990-03-15 = day 7378 since 1970-01-01
+        "02",     //   2: health status
+        "a1",
+        "0100", //     {1: green}
+    );
+    assert_eq!(hex::encode(&bytes), expected);
+    assert_eq!(decode(&bytes, &Limits::DEFAULT).expect("decode"), status_claims());
+}
+
+#[test]
+fn nbf_only_when_it_differs() {
+    let mut c = status_claims();
+    c.nbf = Some(c.iat);
+    let same = encode(&c).expect("encode");
+    assert_eq!(same, encode(&status_claims()).expect("encode"));
+    c.nbf = Some(c.iat + 60);
+    let later = encode(&c).expect("encode");
+    assert_eq!(decode(&later, &Limits::DEFAULT).expect("decode").nbf, Some(c.iat + 60));
+}
+
+#[test]
+fn window_and_validity_rules() {
+    let mut c = status_claims();
+    c.exp = c.iat;
+    assert_eq!(encode(&c).expect_err("window").code(), "claims.invalid_window");
+    c.exp = c.iat + 73 * 3600;
+    assert_eq!(encode(&c).expect_err("too long").code(), "claims.validity_too_long");
+}
+
+#[test]
+fn strict_decoding_of_fields() {
+    let l = Limits::DEFAULT;
+    // {4: 2, 6: 1} and no body.
+    let missing = hex::decode("a204020601").expect("hex");
+    assert_eq!(decode(&missing, &l).expect_err("missing").code(), "claims.missing");
+    // An unknown claim 8.
+    let unknown = hex::decode("a10800").expect("hex");
+    assert_eq!(
+        decode(&unknown, &l).expect_err("unknown").code(),
+        "claims.unknown_field"
+    );
+    // exp as text.
+    let wrong = hex::decode("a1046131").expect("hex");
+    assert_eq!(decode(&wrong, &l).expect_err("type").code(), "claims.wrong_type");
+    // Not a map.
+    assert_eq!(decode(&[0x80], &l).expect_err("array").code(), "claims.not_a_map");
+}

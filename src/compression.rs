@@ -1,0 +1,143 @@
+//! The optional zlib layer (RFC 1950), both directions.
+//!
+//! The issuer compresses the COSE bytes only when that makes them shorter.
+//! The reader tells the two forms apart by the first byte: a COSE_Sign1
+//! starts with tag 18 (0xD2), a zlib stream with a CMF byte whose low
+//! nibble is 8 (deflate), so the two can never be confused. Inflating is
+//! always capped at `Limits::max_inflated_len`.
+
+use alloc::vec::Vec;
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+
+use crate::error::{CompressionError, LimitsError, Result};
+use crate::limits::Limits;
+
+/// The first byte of every tagged COSE_Sign1.
+pub(crate) const COSE_SIGN1_TAG_BYTE: u8 = 0xD2;
+
+/// Returns the zlib form of `cose` when it is shorter, else `cose` itself.
+pub(crate) fn compress_if_shorter(cose: Vec<u8>) -> Result<Vec<u8>> {
+    let mut z = Compress::new(Compression::best(), true);
+    // Anything not shorter than the input is useless: stop there.
+    let mut out = Vec::with_capacity(cose.len());
+    let status = z
+        .compress_vec(&cose, &mut out, FlushCompress::Finish)
+        .map_err(|_| CompressionError::Failed)?;
+    match status {
+        Status::StreamEnd if out.len() < cose.len() => Ok(out),
+        _ => Ok(cose),
+    }
+}
+
+/// Returns the COSE bytes of a payload, inflating it when it is zlib.
+pub(crate) fn decompress(payload: Vec<u8>, limits: &Limits) -> Result<Vec<u8>> {
+    match payload.first() {
+        Some(&COSE_SIGN1_TAG_BYTE) => Ok(payload),
+        Some(&b) if b & 0x0F == 8 => inflate(&payload, limits.max_inflated_len),
+        Some(&b) => Err(CompressionError::UnknownFormat { first_byte: b }.into()),
+        None => Err(CompressionError::Invalid.into()),
+    }
+}
+
+fn inflate(input: &[u8], max: usize) -> Result<Vec<u8>> {
+    let mut z = Decompress::new(true);
+    // One byte over the cap tells "exactly max" from "more than max".
+    let cap = max.saturating_add(1);
+    let mut out = Vec::with_capacity(cap.min(input.len().saturating_mul(4)));
+    loop {
+        if out.len() == out.capacity() {
+            if out.capacity() >= cap {
+                return Err(LimitsError::InflatedTooLarge { max }.into());
+            }
+            let grow = out.capacity().max(256).min(cap - out.capacity());
+            out.reserve_exact(grow);
+        }
+        let consumed_before = z.total_in();
+        let produced_before = z.total_out();
+        let rest = &input[usize::try_from(z.total_in()).map_err(|_| CompressionError::Invalid)?..];
+        let status = z
+            .decompress_vec(rest, &mut out, FlushDecompress::None)
+            .map_err(|_| CompressionError::Invalid)?;
+        match status {
+            Status::StreamEnd => break,
+            // No progress with room left: the stream is truncated.
+            _ if z.total_in() == consumed_before && z.total_out() == produced_before && out.len() < out.capacity() => {
+                return Err(CompressionError::Invalid.into());
+            }
+            _ => {}
+        }
+    }
+    if out.len() > max {
+        return Err(LimitsError::InflatedTooLarge { max }.into());
+    }
+    if z.total_in() != input.len() as u64 {
+        return Err(CompressionError::TrailingBytes.into());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::ZlibEncoder;
+    use std::io::Write;
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        let mut e = ZlibEncoder::new(Vec::new(), Compression::best());
+        e.write_all(data).expect("write");
+        e.finish().expect("finish")
+    }
+
+    #[test]
+    fn round_trip_and_passthrough() {
+        let mut cose = alloc::vec![COSE_SIGN1_TAG_BYTE];
+        cose.extend_from_slice(&[0x41; 200]);
+        let packed = compress_if_shorter(cose.clone()).expect("compress");
+        assert!(packed.len() < cose.len());
+        assert_eq!(decompress(packed, &Limits::DEFAULT).expect("inflate"), cose);
+        // Incompressible input stays as it is.
+        let raw = alloc::vec![COSE_SIGN1_TAG_BYTE, 0x84];
+        assert_eq!(compress_if_shorter(raw.clone()).expect("same"), raw);
+        assert_eq!(decompress(raw.clone(), &Limits::DEFAULT).expect("raw"), raw);
+    }
+
+    #[test]
+    fn refusals() {
+        let l = Limits::DEFAULT;
+        assert_eq!(
+            decompress(alloc::vec![0x00], &l).expect_err("x").code(),
+            "compression.unknown_format"
+        );
+        let mut z = zlib(b"\xd2hello");
+        z.truncate(z.len() - 3);
+        assert_eq!(decompress(z, &l).expect_err("cut").code(), "compression.invalid");
+        let mut z = zlib(b"\xd2hello");
+        z.push(0);
+        assert_eq!(
+            decompress(z, &l).expect_err("tail").code(),
+            "compression.trailing_bytes"
+        );
+        let mut z = zlib(b"\xd2hello");
+        let n = z.len();
+        z[n - 1] ^= 1; // adler32
+        assert_eq!(decompress(z, &l).expect_err("adler").code(), "compression.invalid");
+    }
+
+    #[test]
+    fn inflate_is_capped_exactly() {
+        let data = alloc::vec![0xD2; 1000];
+        let l = Limits::DEFAULT.with_max_inflated_len(1000);
+        assert_eq!(decompress(zlib(&data), &l).expect("at cap").len(), 1000);
+        let l = Limits::DEFAULT.with_max_inflated_len(999);
+        assert_eq!(
+            decompress(zlib(&data), &l).expect_err("over"),
+            LimitsError::InflatedTooLarge { max: 999 }.into()
+        );
+        let bomb = zlib(&alloc::vec![0u8; 64 << 20]);
+        assert!(bomb.len() < 70_000);
+        assert_eq!(
+            decompress(bomb, &Limits::DEFAULT).expect_err("bomb").code(),
+            "limits.inflated_too_large"
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! Claims bytes ⇄ COSE_Sign1 (RFC 9052) with Ed25519, both directions.
+//!
+//! Write: tag 18, protected header `{1: -8, 4: kid}`, empty unprotected
+//! header, the claims as an inline payload, a 64-byte Ed25519 signature.
+//!
+//! Read: the structure is decoded strictly, the protected header may hold
+//! only `alg` (-8 EdDSA or -19 Ed25519) and an 8-byte `kid`, the
+//! unprotected header must be empty. The result is an [`UnverifiedSign1`]
+//! that exposes only what is needed to find the key; the payload is handed
+//! out by [`UnverifiedSign1::verify_with`] once a signature has checked.
+
+use alloc::vec::Vec;
+use ciborium::value::Value;
+use coset::{
+    CoseSign1Builder, HeaderBuilder, ProtectedHeader, SignatureContext, TaggedCborSerializable, iana,
+    sig_structure_data,
+};
+
+use crate::cbor;
+use crate::error::{CborError, CoseError, Result, SignatureError};
+use crate::keys::{IssuerKey, Kid, PublicKey};
+use crate::limits::Limits;
+
+/// COSE algorithm EdDSA (RFC 9053).
+pub const ALG_EDDSA: i64 = -8;
+/// COSE algorithm Ed25519 (RFC 9864), accepted when reading.
+pub const ALG_ED25519: i64 = -19;
+/// CBOR tag of COSE_Sign1.
+const TAG_SIGN1: u64 = 18;
+/// Protected header label `alg`.
+const LABEL_ALG: i64 = 1;
+/// Protected header label `kid`.
+const LABEL_KID: i64 = 4;
+
+/// Signs `payload` and returns the tagged COSE_Sign1 bytes.
+pub(crate) fn sign(payload: Vec<u8>, key: &IssuerKey) -> Result<Vec<u8>> {
+    let protected = HeaderBuilder::new()
+        .algorithm(iana::Algorithm::EdDSA)
+        .key_id(key.kid().0.to_vec())
+        .build();
+    CoseSign1Builder::new()
+        .protected(protected)
+        .payload(payload)
+        .create_signature(&[], |tbs| key.sign(tbs).to_vec())
+        .build()
+        .to_tagged_vec()
+        .map_err(|_| CborError::Encode.into())
+}
+
+/// A parsed COSE_Sign1 whose signature has not been checked.
+///
+/// Only the algorithm and key id can be read from it.
+#[derive(Debug, Clone)]
+pub struct UnverifiedSign1 {
+    alg: i64,
+    kid: Kid,
+    protected: Vec<u8>,
+    payload: Vec<u8>,
+    signature: [u8; 64],
+}
+
+impl UnverifiedSign1 {
+    /// Parses tagged COSE_Sign1 bytes strictly.
+    pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Self> {
+        let Value::Tag(TAG_SIGN1, inner) = cbor::decode(bytes, limits)? else {
+            return Err(CoseError::NotSign1.into());
+        };
+        let Value::Array(items) = *inner else {
+            return Err(CoseError::Malformed.into());
+        };
+        let [protected, unprotected, payload, signature] =
+            <[Value; 4]>::try_from(items).map_err(|_| CoseError::Malformed)?;
+        let (Value::Bytes(protected), Value::Map(unprotected), Value::Bytes(signature)) =
+            (protected, unprotected, signature)
+        else {
+            return Err(CoseError::Malformed.into());
+        };
+        if !unprotected.is_empty() {
+            return Err(CoseError::UnprotectedHeader.into());
+        }
+        let payload = match payload {
+            Value::Bytes(p) => p,
+            Value::Null => return Err(CoseError::DetachedPayload.into()),
+            _ => return Err(CoseError::Malformed.into()),
+        };
+        let (alg, kid) = parse_protected(&protected, limits)?;
+        let signature = <[u8; 64]>::try_from(signature.as_slice()).map_err(|_| SignatureError::InvalidLength {
+            length: signature.len(),
+        })?;
+        Ok(UnverifiedSign1 {
+            alg,
+            kid,
+            protected,
+            payload,
+            signature,
+        })
+    }
+
+    /// The key id from the protected header.
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+
+    /// The algorithm from the protected header (-8 or -19).
+    pub fn alg(&self) -> i64 {
+        self.alg
+    }
+
+    /// The Sig_structure the signature covers, over the bytes as received.
+    fn to_be_signed(&self) -> Vec<u8> {
+        let protected = ProtectedHeader {
+            original_data: Some(self.protected.clone()),
+            header: coset::Header::default(),
+        };
+        sig_structure_data(SignatureContext::CoseSign1, protected, None, &[], &self.payload)
+    }
+
+    /// Tries each candidate key with `verify_strict`; hands out the payload
+    /// and the key that verified it, or `signature.invalid`.
+    pub(crate) fn verify_with<'k, K>(
+        self,
+        candidates: impl IntoIterator<Item = &'k K>,
+        key_of: impl Fn(&K) -> &PublicKey,
+    ) -> Result<(Vec<u8>, Vec<&'k K>)>
+    where
+        K: 'k,
+    {
+        let tbs = self.to_be_signed();
+        let verified: Vec<&K> = candidates
+            .into_iter()
+            .filter(|c| key_of(c).verify_strict(&tbs, &self.signature))
+            .collect();
+        if verified.is_empty() {
+            return Err(SignatureError::Invalid.into());
+        }
+        Ok((self.payload, verified))
+    }
+}
+
+/// Reads the protected header: exactly `alg` and `kid`, nothing else.
+fn parse_protected(bytes: &[u8], limits: &Limits) -> Result<(i64, Kid)> {
+    if bytes.is_empty() {
+        return Err(CoseError::MissingAlg.into());
+    }
+    let Value::Map(entries) = cbor::decode(bytes, limits)? else {
+        return Err(CoseError::Malformed.into());
+    };
+    let (mut alg, mut kid) = (None, None);
+    for (label, value) in entries {
+        let label = match label {
+            Value::Integer(i) => i64::try_from(i).ok(),
+            _ => None,
+        };
+        match (label, value) {
+            (Some(LABEL_ALG), Value::Integer(a)) => {
+                let a = i64::try_from(a).map_err(|_| CoseError::Malformed)?;
+                if a != ALG_EDDSA && a != ALG_ED25519 {
+                    return Err(CoseError::UnsupportedAlg { alg: a }.into());
+                }
+                alg = Some(a);
+            }
+            (Some(LABEL_ALG), Value::Text(_)) => return Err(CoseError::UnsupportedAlgName.into()),
+            (Some(LABEL_KID), Value::Bytes(k)) => {
+                let k = <[u8; 8]>::try_from(k.as_slice()).map_err(|_| CoseError::InvalidKid { length: k.len() })?;
+                kid = Some(Kid(k));
+            }
+            (Some(LABEL_ALG | LABEL_KID), _) => return Err(CoseError::Malformed.into()),
+            _ => return Err(CoseError::UnsupportedHeader.into()),
+        }
+    }
+    let alg = alg.ok_or(CoseError::MissingAlg)?;
+    let kid = kid.ok_or(CoseError::MissingKid)?;
+    Ok((alg, kid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_bytes_are_fixed() {
+        let key = IssuerKey::from_seed(&[9u8; 32]);
+        let bytes = sign(alloc::vec![0xA0], &key).expect("sign");
+        // D2 tag 18, 84 array(4), 4D bstr(13), A2 map(2), 01 27 alg -8, 04 48 kid(8)
+        assert_eq!(&bytes[..7], &[0xD2, 0x84, 0x4D, 0xA2, 0x01, 0x27, 0x04]);
+        assert_eq!(bytes[7], 0x48);
+        assert_eq!(&bytes[8..16], &key.kid().0);
+        // A0 unprotected, 41 A0 payload, 58 40 signature
+        assert_eq!(&bytes[16..20], &[0xA0, 0x41, 0xA0, 0x58]);
+        assert_eq!(bytes.len(), 20 + 1 + 64);
+        let parsed = UnverifiedSign1::parse(&bytes, &Limits::DEFAULT).expect("parse");
+        assert_eq!((parsed.alg(), parsed.kid()), (ALG_EDDSA, key.kid()));
+        // The Sig_structure equals coset's own for the same message.
+        let coset_tbs = coset::CoseSign1::from_tagged_slice(&bytes)
+            .expect("coset")
+            .tbs_data(&[]);
+        assert_eq!(parsed.to_be_signed(), coset_tbs);
+        let (payload, keys) = parsed.verify_with([key.public_key()], |k| k).expect("verify");
+        assert_eq!((payload, keys.len()), (alloc::vec![0xA0], 1));
+    }
+}

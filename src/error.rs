@@ -1,0 +1,313 @@
+//! The one public error type, a variant per pipeline layer.
+//!
+//! Every error has a stable machine code ([`Error::code`]) of the form
+//! `layer.reason` that scanner apps, test vectors and other implementations
+//! match on, and a message for a person (`Display`). Codes never change
+//! meaning once published; new ones may be added.
+
+use alloc::string::String;
+
+/// Errors from issuing or verifying a credential.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text does not start with a supported context prefix (`QC1:`).
+    #[error(transparent)]
+    Prefix(#[from] PrefixError),
+    /// The text after the prefix is not valid Base45 (RFC 9285).
+    #[error(transparent)]
+    Base45(#[from] Base45Error),
+    /// The payload is neither COSE nor a valid zlib stream.
+    #[error(transparent)]
+    Compression(#[from] CompressionError),
+    /// The bytes are not well-formed, strictly encoded CBOR.
+    #[error(transparent)]
+    Cbor(#[from] CborError),
+    /// The CBOR is not a COSE_Sign1 structure this library accepts.
+    #[error(transparent)]
+    Cose(#[from] CoseError),
+    /// No usable key: unknown kid, key outside its window, kind not allowed, bad key file.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The signature does not verify.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// The credential is expired or not yet valid at the given time.
+    #[error(transparent)]
+    Time(#[from] TimeError),
+    /// The signed claims are missing, malformed or not allowed.
+    #[error(transparent)]
+    Claims(#[from] ClaimsError),
+    /// An input exceeded a configured [`Limits`](crate::Limits) bound.
+    #[error(transparent)]
+    Limits(#[from] LimitsError),
+}
+
+impl Error {
+    /// The stable machine code, e.g. `"base45.invalid_char"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Prefix(e) => e.code(),
+            Error::Base45(e) => e.code(),
+            Error::Compression(e) => e.code(),
+            Error::Cbor(e) => e.code(),
+            Error::Cose(e) => e.code(),
+            Error::Key(e) => e.code(),
+            Error::Signature(e) => e.code(),
+            Error::Time(e) => e.code(),
+            Error::Claims(e) => e.code(),
+            Error::Limits(e) => e.code(),
+        }
+    }
+}
+
+/// Declares a layer's error enum together with its stable codes.
+macro_rules! layer_error {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                $variant:ident $( { $($field:ident : $ty:ty),* $(,)? } )? => $code:literal, $msg:literal;
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                $(#[doc = $doc])*
+                #[error($msg)]
+                $variant $( { $(
+                    #[allow(missing_docs)]
+                    $field: $ty
+                ),* } )?,
+            )*
+        }
+
+        impl $name {
+            /// The stable machine code of this error.
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $( $name::$variant { .. } => $code, )*
+                }
+            }
+
+            /// Every code this layer can produce, for documentation and test coverage.
+            pub const CODES: &'static [&'static str] = &[$($code),*];
+        }
+    };
+}
+
+layer_error! {
+    /// Errors of the text prefix layer.
+    PrefixError {
+        /// The text has no `XXn:` context prefix at all.
+        Missing => "prefix.missing", "the code has no context prefix; expected it to start with \"QC1:\"";
+        /// The prefix names another format (for example `HC1:` for EU DCC).
+        Unknown { found: String } => "prefix.unknown", "the code starts with {found:?}, which is not a qrcred code (expected \"QC1:\")";
+        /// The prefix is `QC` with a format version this library does not read.
+        UnsupportedVersion { found: String } => "prefix.unsupported_version", "the code uses format version {found:?}; this library reads version 1 (\"QC1:\")";
+    }
+}
+
+layer_error! {
+    /// Errors of the Base45 layer (RFC 9285).
+    Base45Error {
+        /// A character outside the 45-character alphabet (lower case included).
+        InvalidChar { position: usize } => "base45.invalid_char", "character {position} is not in the Base45 alphabet (0-9, A-Z, space, $%*+-./:)";
+        /// The length leaves one character over (valid lengths are 3n or 3n+2).
+        InvalidLength { length: usize } => "base45.invalid_length", "Base45 text of {length} characters cannot be decoded: one character is left over";
+        /// A group decodes to a value above 65535 (or above 255 for a final pair).
+        ValueOutOfRange { position: usize } => "base45.value_out_of_range", "the Base45 group at character {position} encodes a value that does not fit";
+        /// Nothing follows the prefix.
+        Empty => "base45.empty", "the code has no data after its prefix";
+    }
+}
+
+layer_error! {
+    /// Errors of the optional zlib layer (RFC 1950).
+    CompressionError {
+        /// The first payload byte is neither a COSE_Sign1 tag (0xD2) nor a zlib header.
+        UnknownFormat { first_byte: u8 } => "compression.unknown_format", "the payload starts with byte 0x{first_byte:02x}, which is neither COSE_Sign1 (0xd2) nor zlib";
+        /// The zlib stream is corrupt, truncated or fails its checksum.
+        Invalid => "compression.invalid", "the compressed payload is corrupt or truncated";
+        /// Bytes follow the end of the zlib stream.
+        TrailingBytes => "compression.trailing_bytes", "bytes follow the end of the compressed payload";
+        /// Compression failed while issuing.
+        Failed => "compression.failed", "compressing the payload failed";
+    }
+}
+
+layer_error! {
+    /// Errors of the strict CBOR decoder.
+    CborError {
+        /// The input ends inside an item.
+        Truncated => "cbor.truncated", "the CBOR data ends in the middle of an item";
+        /// Bytes follow the single top-level item.
+        TrailingBytes => "cbor.trailing_bytes", "bytes follow the end of the CBOR item";
+        /// An indefinite-length string, array or map.
+        IndefiniteLength => "cbor.indefinite_length", "indefinite-length CBOR items are not allowed";
+        /// An integer or length not in its shortest form.
+        NonShortest => "cbor.non_shortest", "a CBOR integer or length is not in its shortest form";
+        /// A map has the same key twice.
+        DuplicateKey => "cbor.duplicate_key", "a CBOR map has the same key twice";
+        /// Reserved additional information, a stray break, or a negative integer out of range.
+        Malformed => "cbor.malformed", "the CBOR data is not well-formed";
+        /// A text string is not valid UTF-8.
+        InvalidUtf8 => "cbor.invalid_utf8", "a CBOR text string is not valid UTF-8";
+        /// Floats, undefined, reserved or unassigned simple values.
+        Unsupported => "cbor.unsupported", "the CBOR data uses an item type this format does not allow (floats, undefined or simple values)";
+        /// The CBOR could not be written.
+        Encode => "cbor.encode", "the CBOR data could not be encoded";
+    }
+}
+
+layer_error! {
+    /// Errors of the COSE_Sign1 layer (RFC 9052).
+    CoseError {
+        /// The top-level item is not tag 18 (COSE_Sign1).
+        NotSign1 => "cose.not_sign1", "the payload is not a tagged COSE_Sign1 structure (CBOR tag 18)";
+        /// The structure is not the 4-element array of RFC 9052.
+        Malformed => "cose.malformed", "the COSE_Sign1 structure is malformed";
+        /// The protected header has no `alg`.
+        MissingAlg => "cose.missing_alg", "the protected header has no algorithm";
+        /// The algorithm is not EdDSA (-8) or Ed25519 (-19).
+        UnsupportedAlg { alg: i64 } => "cose.unsupported_alg", "algorithm {alg} is not supported; qrcred codes are signed with EdDSA/Ed25519 (-8 or -19)";
+        /// The algorithm is given as a text label.
+        UnsupportedAlgName => "cose.unsupported_alg_name", "the algorithm is given by name; qrcred codes use the integer label -8";
+        /// The protected header has no `kid`.
+        MissingKid => "cose.missing_kid", "the protected header has no key id";
+        /// The kid is not 8 bytes.
+        InvalidKid { length: usize } => "cose.invalid_kid", "the key id is {length} bytes long; qrcred key ids are 8 bytes";
+        /// The unprotected header is not empty (alg and kid must be protected).
+        UnprotectedHeader => "cose.unprotected_header", "the unprotected header must be empty; algorithm and key id belong in the protected header";
+        /// A header parameter this profile does not allow (crit, content type, ...).
+        UnsupportedHeader => "cose.unsupported_header", "the protected header carries a parameter this format does not allow";
+        /// The payload is detached (nil).
+        DetachedPayload => "cose.detached_payload", "the COSE_Sign1 payload is detached; qrcred codes carry it inline";
+    }
+}
+
+layer_error! {
+    /// Errors about keys: lookup, validity, permissions and key files.
+    KeyError {
+        /// No trusted key has this kid.
+        UnknownKid { kid: String } => "key.unknown_kid", "no trusted issuer key has key id {kid}";
+        /// The key's validity window does not cover the issue time.
+        OutsideValidity => "key.outside_validity", "the issuer key was not valid when this code was issued";
+        /// The key may not sign this kind of credential.
+        KindNotAllowed { kind: &'static str } => "key.kind_not_allowed", "the issuer key is not allowed to sign {kind} credentials";
+        /// A key file or key bytes could not be read.
+        InvalidEncoding => "key.invalid_encoding", "the key is not a valid Ed25519 key in the expected encoding";
+        /// Key material could not be written.
+        EncodeFailed => "key.encode_failed", "the key could not be encoded";
+        /// The operating system gave no randomness for key generation.
+        Randomness => "key.randomness", "no secure randomness was available to generate a key";
+    }
+}
+
+layer_error! {
+    /// Errors of the signature check.
+    SignatureError {
+        /// The signature is not 64 bytes.
+        InvalidLength { length: usize } => "signature.invalid_length", "the signature is {length} bytes long; Ed25519 signatures are 64 bytes";
+        /// The signature does not verify under any trusted key with this kid.
+        Invalid => "signature.invalid", "the signature does not match: the code was altered or not signed by a trusted issuer";
+    }
+}
+
+layer_error! {
+    /// Errors of the time checks.
+    TimeError {
+        /// `now >= exp`.
+        Expired { expired_at: i64 } => "time.expired", "the code expired at {expired_at} (seconds since 1970-01-01 UTC)";
+        /// `now < nbf - skew` (or `iat - skew`).
+        NotYetValid { valid_from: i64 } => "time.not_yet_valid", "the code is not valid before {valid_from} (seconds since 1970-01-01 UTC)";
+        /// A time given to the issuer is out of range.
+        OutOfRange => "time.out_of_range", "a time is outside the range this format can carry (1970 to 2106)";
+    }
+}
+
+layer_error! {
+    /// Errors in the signed claims or in a credential handed to the issuer.
+    ClaimsError {
+        /// The claims set is not a CBOR map.
+        NotAMap => "claims.not_a_map", "the signed payload is not a CWT claims map";
+        /// A required claim or field is absent.
+        Missing { field: &'static str } => "claims.missing", "the required field {field} is missing";
+        /// A claim or field has the wrong CBOR type.
+        WrongType { field: &'static str } => "claims.wrong_type", "the field {field} has the wrong type";
+        /// A claim or field value is out of its allowed range or set.
+        InvalidValue { field: &'static str } => "claims.invalid_value", "the field {field} has a value that is not allowed";
+        /// A claim or field this version does not define.
+        UnknownField { field: String } => "claims.unknown_field", "the field {field} is not defined by this format version";
+        /// The body holds no credential kind or more than one.
+        InvalidKind => "claims.invalid_kind", "the credential must carry exactly one kind (status, vaccination, test, recovery or access pass)";
+        /// `exp` is not after `iat` (or `nbf`).
+        InvalidWindow => "claims.invalid_window", "the expiry is not after the issue time";
+        /// The validity exceeds what the credential kind allows.
+        ValidityTooLong { max_hours: u32 } => "claims.validity_too_long", "the validity exceeds the {max_hours} hours this kind allows";
+        /// The `iss` claim names another issuer than the trusted key's.
+        IssuerMismatch => "claims.issuer_mismatch", "the issuer named in the code is not the issuer the key is trusted for";
+    }
+}
+
+layer_error! {
+    /// An input exceeded a configured [`Limits`](crate::Limits) bound.
+    LimitsError {
+        /// The code text is longer than `Limits::max_text_len`.
+        TextTooLong { max: usize } => "limits.text_too_long", "the code text is longer than the {max} characters allowed";
+        /// Inflating the payload would exceed `Limits::max_inflated_len`.
+        InflatedTooLarge { max: usize } => "limits.inflated_too_large", "the payload inflates to more than the {max} bytes allowed";
+        /// CBOR nesting deeper than `Limits::max_cbor_depth`.
+        CborTooDeep { max: usize } => "limits.cbor_too_deep", "the CBOR data is nested deeper than {max} levels";
+        /// More CBOR items than `Limits::max_cbor_items`.
+        CborTooManyItems { max: usize } => "limits.cbor_too_many_items", "the CBOR data has more than {max} items";
+        /// A string or container claims more bytes or items than the input holds.
+        CborLengthTooLarge => "limits.cbor_length", "a CBOR item claims a length larger than the input";
+        /// A text field is longer than the format allows.
+        FieldTooLong { field: &'static str, max: usize } => "limits.field_too_long", "the field {field} is longer than {max} bytes";
+    }
+}
+
+/// A `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_layered() {
+        let all: alloc::vec::Vec<&str> = [
+            PrefixError::CODES,
+            Base45Error::CODES,
+            CompressionError::CODES,
+            CborError::CODES,
+            CoseError::CODES,
+            KeyError::CODES,
+            SignatureError::CODES,
+            TimeError::CODES,
+            ClaimsError::CODES,
+            LimitsError::CODES,
+        ]
+        .concat();
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), all.len(), "duplicate error code");
+        for code in all {
+            let (layer, reason) = code.split_once('.').expect("layer.reason");
+            assert!(!layer.is_empty() && !reason.is_empty());
+        }
+    }
+
+    #[test]
+    fn error_delegates_code_and_message() {
+        let e = Error::from(Base45Error::InvalidChar { position: 3 });
+        assert_eq!(e.code(), "base45.invalid_char");
+        assert!(alloc::format!("{e}").contains("character 3"));
+    }
+}

@@ -1,0 +1,248 @@
+//! Ed25519 keys, key ids and their PEM forms.
+//!
+//! A key id (kid) is the first 8 bytes of SHA-256 over the 32-byte public
+//! key. Private keys are PKCS#8 PEM (RFC 8410), public keys SPKI PEM.
+//! Secret material is zeroized on drop and never shown by `Debug`.
+
+use alloc::string::String;
+use ed25519_dalek::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, spki::der::pem::LineEnding,
+};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::error::{KeyError, Result};
+
+/// An 8-byte key id: `SHA-256(public key)[..8]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Kid(pub [u8; 8]);
+
+impl Kid {
+    /// The kid of a 32-byte Ed25519 public key.
+    pub fn of(public_key: &[u8; 32]) -> Kid {
+        let digest = Sha256::digest(public_key);
+        let mut kid = [0u8; 8];
+        kid.copy_from_slice(&digest[..8]);
+        Kid(kid)
+    }
+
+    /// Parses 16 hex digits.
+    pub fn from_hex(s: &str) -> Option<Kid> {
+        parse_hex::<8>(s).map(Kid)
+    }
+}
+
+impl core::fmt::Display for Kid {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        Hex(&self.0).fmt(f)
+    }
+}
+
+impl core::fmt::Debug for Kid {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Kid({self})")
+    }
+}
+
+/// An issuer's Ed25519 signing key. Zeroized on drop; `Debug` shows only the kid.
+#[derive(Clone)]
+pub struct IssuerKey {
+    signing: SigningKey,
+    public: PublicKey,
+}
+
+impl IssuerKey {
+    /// A key from its 32-byte seed (RFC 8032 private key).
+    pub fn from_seed(seed: &[u8; 32]) -> IssuerKey {
+        let signing = SigningKey::from_bytes(seed);
+        let public = PublicKey::from(signing.verifying_key());
+        IssuerKey { signing, public }
+    }
+
+    /// A fresh key from the operating system's randomness.
+    #[cfg(feature = "std")]
+    pub fn generate() -> Result<IssuerKey> {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        getrandom::fill(seed.as_mut()).map_err(|_| KeyError::Randomness)?;
+        Ok(IssuerKey::from_seed(&seed))
+    }
+
+    /// Reads a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`).
+    pub fn from_pkcs8_pem(pem: &str) -> Result<IssuerKey> {
+        let signing = SigningKey::from_pkcs8_pem(pem).map_err(|_| KeyError::InvalidEncoding)?;
+        let public = PublicKey::from(signing.verifying_key());
+        Ok(IssuerKey { signing, public })
+    }
+
+    /// Writes the key as PKCS#8 PEM. The string is zeroized when dropped.
+    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>> {
+        self.signing
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|_| KeyError::EncodeFailed.into())
+    }
+
+    /// The 32-byte seed. Handle with care; it is zeroized when dropped.
+    pub fn seed(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.signing.to_bytes())
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// The key id.
+    pub fn kid(&self) -> Kid {
+        self.public.kid
+    }
+
+    /// Signs `message` (Ed25519, RFC 8032).
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        let signature: Signature = self.signing.sign(message);
+        signature.to_bytes()
+    }
+}
+
+impl core::fmt::Debug for IssuerKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("IssuerKey")
+            .field("kid", &self.public.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An Ed25519 public key with its kid.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey {
+    key: VerifyingKey,
+    kid: Kid,
+}
+
+impl PublicKey {
+    /// A public key from its 32 bytes. Fails for bytes that are not a point
+    /// on the curve.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey> {
+        VerifyingKey::from_bytes(bytes)
+            .map(PublicKey::from)
+            .map_err(|_| KeyError::InvalidEncoding.into())
+    }
+
+    /// Reads an SPKI PEM public key (`-----BEGIN PUBLIC KEY-----`).
+    pub fn from_spki_pem(pem: &str) -> Result<PublicKey> {
+        VerifyingKey::from_public_key_pem(pem)
+            .map(PublicKey::from)
+            .map_err(|_| KeyError::InvalidEncoding.into())
+    }
+
+    /// Writes the key as SPKI PEM.
+    pub fn to_spki_pem(&self) -> Result<String> {
+        self.key
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(|_| KeyError::EncodeFailed.into())
+    }
+
+    /// The 32 key bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.key.to_bytes()
+    }
+
+    /// The key id.
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+
+    /// Verifies an Ed25519 signature with `verify_strict`: small-order keys
+    /// and R values, non-canonical encodings and `S >= L` are all refused.
+    pub fn verify_strict(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        let signature = Signature::from_bytes(signature);
+        self.key.verify_strict(message, &signature).is_ok()
+    }
+}
+
+impl From<VerifyingKey> for PublicKey {
+    fn from(key: VerifyingKey) -> Self {
+        PublicKey {
+            kid: Kid::of(key.as_bytes()),
+            key,
+        }
+    }
+}
+
+impl core::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "PublicKey({})", Hex(&self.to_bytes()))
+    }
+}
+
+/// Lower-case hex display of bytes.
+pub(crate) struct Hex<'a>(pub &'a [u8]);
+
+impl core::fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+/// Parses exactly `2 * N` hex digits.
+pub(crate) fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let digits = s.as_bytes();
+    if digits.len() != 2 * N {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (byte, pair) in out.iter_mut().zip(digits.chunks(2)) {
+        let hi = char::from(pair[0]).to_digit(16)?;
+        let lo = char::from(pair[1]).to_digit(16)?;
+        *byte = u8::try_from(hi * 16 + lo).ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_round_trip_and_kid() {
+        let key = IssuerKey::from_seed(&[7u8; 32]);
+        let pem = key.to_pkcs8_pem().expect("pem");
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+        let back = IssuerKey::from_pkcs8_pem(&pem).expect("read");
+        assert_eq!(back.kid(), key.kid());
+        let pub_pem = key.public_key().to_spki_pem().expect("spki");
+        assert!(pub_pem.starts_with("-----BEGIN PUBLIC KEY-----"));
+        let public = PublicKey::from_spki_pem(&pub_pem).expect("read");
+        assert_eq!(public, *key.public_key());
+        assert_eq!(Kid::of(&public.to_bytes()), key.kid());
+        assert_eq!(Kid::from_hex(&key.kid().to_string()), Some(key.kid()));
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let key = IssuerKey::from_seed(&[0x42u8; 32]);
+        let shown = alloc::format!("{key:?}");
+        assert!(shown.contains(&key.kid().to_string()));
+        assert!(!shown.contains("4242"), "{shown}");
+    }
+
+    #[test]
+    fn bad_key_files_are_refused() {
+        assert_eq!(
+            IssuerKey::from_pkcs8_pem("nope").expect_err("bad").code(),
+            "key.invalid_encoding"
+        );
+        assert_eq!(
+            PublicKey::from_spki_pem("").expect_err("bad").code(),
+            "key.invalid_encoding"
+        );
+    }
+
+    #[test]
+    fn strict_verification() {
+        let key = IssuerKey::from_seed(&[1u8; 32]);
+        let sig = key.sign(b"msg");
+        assert!(key.public_key().verify_strict(b"msg", &sig));
+        assert!(!key.public_key().verify_strict(b"msh", &sig));
+    }
+}

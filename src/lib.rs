@@ -1,0 +1,92 @@
+//! # qrcred: offline-verifiable signed credentials in QR codes
+//!
+//! An issuer signs the facts about a person (a health status colour, a
+//! vaccination, a test result, a recovery, a site access pass) as compact
+//! CBOR with Ed25519 and packs them into a short text for a QR code. Any
+//! scanner verifies that text locally, against public keys it already
+//! holds: no server is asked, so no outage stops a door and no scan tells
+//! anyone where a person went.
+//!
+//! ```text
+//! Credential ⇄ CWT claims (CBOR) ⇄ COSE_Sign1 (Ed25519) ⇄ zlib ⇄ Base45 ⇄ "QC1:" text
+//! ```
+//!
+//! The core is sans-IO: the current time is always a parameter, and nothing
+//! here reads files, clocks or the network. SPEC.md is the byte-level contract.
+//!
+//! ```
+//! use chrono::{TimeDelta, TimeZone, Utc};
+//! use qrcred::{
+//!     BirthDate, Colour, Credential, CredentialBody, HealthStatus, Issuer, IssuerKey, Subject,
+//!     TrustStore, TrustedKey, Verifier,
+//! };
+//!
+//! // Issuer side.
+//! let key = IssuerKey::from_seed(&[7; 32]);
+//! let public = *key.public_key();
+//! let issuer = Issuer::new(key, "CN-BJ-HC");
+//! let credential = Credential {
+//!     subject: Subject::new("王", "小明", BirthDate::parse("1990-03-15").unwrap())
+//!         .with_icao("WANG", "XIAOMING"),
+//!     body: CredentialBody::HealthStatus(HealthStatus { colour: Colour::Green, reason: None }),
+//! };
+//! let now = Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap();
+//! let code = issuer.issue(&credential, TimeDelta::hours(24), now)?;
+//! assert!(code.starts_with("QC1:"));
+//!
+//! // Scanner side: only public keys, no network.
+//! let trust = TrustStore::new().with(TrustedKey::new(public, "CN-BJ-HC"));
+//! let verified = Verifier::new(trust).verify(&code, now + TimeDelta::hours(1))?;
+//! assert_eq!(verified.credential(), &credential);
+//! assert_eq!(verified.issuer(), "CN-BJ-HC");
+//!
+//! // A day later the code has expired, with a stable error code.
+//! let trust = TrustStore::new().with(TrustedKey::new(public, "CN-BJ-HC"));
+//! let err = Verifier::new(trust).verify(&code, now + TimeDelta::hours(24)).unwrap_err();
+//! assert_eq!(err.code(), "time.expired");
+//! # Ok::<(), qrcred::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+extern crate alloc;
+
+mod base45;
+mod cbor;
+mod claims;
+mod compression;
+mod cose;
+mod error;
+mod issuer;
+mod keys;
+mod limits;
+mod model;
+mod prefix;
+mod trust;
+mod verifier;
+
+// Errors and limits.
+pub use error::{
+    Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, PrefixError,
+    Result, SignatureError, TimeError,
+};
+pub use limits::Limits;
+
+// The credential model.
+pub use model::{
+    AccessPass, BirthDate, Colour, Credential, CredentialBody, Disease, HealthStatus, IdDigest, Kind, Manufacturer,
+    Recovery, Role, StatusReason, Subject, TestOutcome, TestResult, TestType, Vaccination, VaccineProduct,
+};
+
+// Keys and trust.
+pub use keys::{IssuerKey, Kid, PublicKey};
+pub use trust::{KeyResolver, KindSet, TrustStore, TrustedKey};
+
+// Issuing and verifying.
+pub use claims::CREDENTIAL_CLAIM_KEY;
+pub use cose::{ALG_ED25519, ALG_EDDSA};
+pub use issuer::{CtiPolicy, IssueOptions, Issuer};
+pub use prefix::PREFIX;
+pub use verifier::{UnverifiedCode, Verified, Verifier};

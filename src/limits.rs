@@ -1,0 +1,60 @@
+//! Bounds on every untrusted size.
+
+/// Bounds applied to untrusted input before and while it is decoded.
+///
+/// The defaults fit every code a QR symbol can carry with a wide margin and
+/// keep a hostile code from costing a scanner more than a few kilobytes of
+/// memory or a few microseconds of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Longest accepted code text, prefix included. Default 4296, the
+    /// alphanumeric capacity of the largest QR symbol (version 40-L).
+    pub max_text_len: usize,
+    /// Largest payload that zlib may inflate to. Default 16 KiB.
+    pub max_inflated_len: usize,
+    /// Deepest CBOR nesting (arrays, maps and tags). Default 16.
+    pub max_cbor_depth: usize,
+    /// Most CBOR items in one decoded structure. Default 512.
+    pub max_cbor_items: usize,
+}
+
+impl Limits {
+    /// The default limits, usable in `const` context.
+    pub const DEFAULT: Limits = Limits {
+        max_text_len: 4296,
+        max_inflated_len: 16 * 1024,
+        max_cbor_depth: 16,
+        max_cbor_items: 512,
+    };
+
+    /// Replaces `max_text_len`.
+    pub const fn with_max_text_len(mut self, n: usize) -> Self {
+        self.max_text_len = n;
+        self
+    }
+
+    /// Replaces `max_inflated_len`.
+    pub const fn with_max_inflated_len(mut self, n: usize) -> Self {
+        self.max_inflated_len = n;
+        self
+    }
+
+    /// Replaces `max_cbor_depth`.
+    pub const fn with_max_cbor_depth(mut self, n: usize) -> Self {
+        self.max_cbor_depth = n;
+        self
+    }
+
+    /// Replaces `max_cbor_items`.
+    pub const fn with_max_cbor_items(mut self, n: usize) -> Self {
+        self.max_cbor_items = n;
+        self
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
