@@ -3,7 +3,8 @@
 //! The issuer compresses the COSE bytes only when that makes them shorter.
 //! The reader tells the two forms apart by the first byte: a COSE_Sign1
 //! starts with tag 18 (0xD2), a zlib stream with a CMF byte whose low
-//! nibble is 8 (deflate), so the two can never be confused. Inflating is
+//! nibble is 8 (deflate) and high nibble at most 7 (0x08, 0x18, ... 0x78),
+//! so the two can never be confused. Inflating is
 //! always capped at `Limits::max_inflated_len`.
 
 use alloc::vec::Vec;
@@ -33,7 +34,8 @@ pub(crate) fn compress_if_shorter(cose: Vec<u8>) -> Result<Vec<u8>> {
 pub(crate) fn decompress(payload: Vec<u8>, limits: &Limits) -> Result<Vec<u8>> {
     match payload.first() {
         Some(&COSE_SIGN1_TAG_BYTE) => Ok(payload),
-        Some(&b) if b & 0x0F == 8 => inflate(&payload, limits.max_inflated_len),
+        // CM = 8 (deflate) and CINFO <= 7 (window <= 32 KiB), RFC 1950 §2.2.
+        Some(&b) if b & 0x0F == 8 && b >> 4 <= 7 => inflate(&payload, limits.max_inflated_len),
         Some(&b) => Err(CompressionError::UnknownFormat { first_byte: b }.into()),
         None => Err(CompressionError::Invalid.into()),
     }

@@ -90,3 +90,8 @@ pub use cose::{ALG_ED25519, ALG_EDDSA};
 pub use issuer::{CtiPolicy, IssueOptions, Issuer};
 pub use prefix::PREFIX;
 pub use verifier::{UnverifiedCode, Verified, Verifier};
+
+/// The README's Rust example runs as a doctest, so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
