@@ -35,6 +35,14 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
 /// Decodes Base45 text; `offset` is added to reported positions (the prefix length).
 pub(crate) fn decode(text: &str, offset: usize) -> Result<Vec<u8>> {
     let chars = text.as_bytes();
+    // Characters first, so a stray character (a trailing newline, lower
+    // case) is reported as such whatever the length.
+    if let Some(position) = chars.iter().position(|&c| value(c).is_none()) {
+        return Err(Base45Error::InvalidChar {
+            position: offset + position,
+        }
+        .into());
+    }
     if chars.len() % 3 == 1 {
         return Err(Base45Error::InvalidLength { length: chars.len() }.into());
     }
@@ -42,11 +50,9 @@ pub(crate) fn decode(text: &str, offset: usize) -> Result<Vec<u8>> {
     for (group, chunk) in chars.chunks(3).enumerate() {
         let start = group * 3;
         let mut n: u32 = 0;
-        for (i, &c) in chunk.iter().enumerate().rev() {
-            let digit = value(c).ok_or(Base45Error::InvalidChar {
-                position: offset + start + i,
-            })?;
-            n = n * 45 + u32::from(digit);
+        for &c in chunk.iter().rev() {
+            // Every character was checked above.
+            n = n * 45 + u32::from(value(c).unwrap_or(0));
         }
         let out_of_range = Base45Error::ValueOutOfRange {
             position: offset + start,

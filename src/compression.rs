@@ -1,20 +1,17 @@
 //! The optional zlib layer (RFC 1950), both directions.
 //!
 //! The issuer compresses the COSE bytes only when that makes them shorter.
-//! The reader tells the two forms apart by the first byte: a COSE_Sign1
-//! starts with tag 18 (0xD2), a zlib stream with a CMF byte whose low
-//! nibble is 8 (deflate) and high nibble at most 7 (0x08, 0x18, ... 0x78),
-//! so the two can never be confused. Inflating is
-//! always capped at `Limits::max_inflated_len`.
+//! The reader tells the two forms apart by the first byte: a zlib stream
+//! starts with a CMF byte whose low nibble is 8 (deflate) and high nibble
+//! at most 7 (0x08, 0x18, ... 0x78); anything else is handed to the COSE
+//! layer as it is (a COSE_Sign1 starts with tag 18, 0xD2, which is never a
+//! CMF byte). Inflating is always capped at `Limits::max_inflated_len`.
 
 use alloc::vec::Vec;
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
 use crate::error::{CompressionError, LimitsError, Result};
 use crate::limits::Limits;
-
-/// The first byte of every tagged COSE_Sign1.
-pub(crate) const COSE_SIGN1_TAG_BYTE: u8 = 0xD2;
 
 /// Returns the zlib form of `cose` when it is shorter, else `cose` itself.
 pub(crate) fn compress_if_shorter(cose: Vec<u8>) -> Result<Vec<u8>> {
@@ -30,14 +27,17 @@ pub(crate) fn compress_if_shorter(cose: Vec<u8>) -> Result<Vec<u8>> {
     }
 }
 
+/// Whether `first` can start a zlib stream: CM = 8 (deflate) and
+/// CINFO <= 7 (window <= 32 KiB), RFC 1950 §2.2.
+fn is_zlib_header(first: u8) -> bool {
+    first & 0x0F == 8 && first >> 4 <= 7
+}
+
 /// Returns the COSE bytes of a payload, inflating it when it is zlib.
 pub(crate) fn decompress(payload: Vec<u8>, limits: &Limits) -> Result<Vec<u8>> {
     match payload.first() {
-        Some(&COSE_SIGN1_TAG_BYTE) => Ok(payload),
-        // CM = 8 (deflate) and CINFO <= 7 (window <= 32 KiB), RFC 1950 §2.2.
-        Some(&b) if b & 0x0F == 8 && b >> 4 <= 7 => inflate(&payload, limits.max_inflated_len),
-        Some(&b) => Err(CompressionError::UnknownFormat { first_byte: b }.into()),
-        None => Err(CompressionError::Invalid.into()),
+        Some(&b) if is_zlib_header(b) => inflate(&payload, limits.max_inflated_len),
+        _ => Ok(payload),
     }
 }
 
@@ -92,13 +92,13 @@ mod tests {
 
     #[test]
     fn round_trip_and_passthrough() {
-        let mut cose = alloc::vec![COSE_SIGN1_TAG_BYTE];
+        let mut cose = alloc::vec![0xD2];
         cose.extend_from_slice(&[0x41; 200]);
         let packed = compress_if_shorter(cose.clone()).expect("compress");
         assert!(packed.len() < cose.len());
         assert_eq!(decompress(packed, &Limits::DEFAULT).expect("inflate"), cose);
         // Incompressible input stays as it is.
-        let raw = alloc::vec![COSE_SIGN1_TAG_BYTE, 0x84];
+        let raw = alloc::vec![0xD2, 0x84];
         assert_eq!(compress_if_shorter(raw.clone()).expect("same"), raw);
         assert_eq!(decompress(raw.clone(), &Limits::DEFAULT).expect("raw"), raw);
     }
@@ -106,10 +106,14 @@ mod tests {
     #[test]
     fn refusals() {
         let l = Limits::DEFAULT;
-        assert_eq!(
-            decompress(alloc::vec![0x00], &l).expect_err("x").code(),
-            "compression.unknown_format"
-        );
+        // Not zlib: handed on unchanged for the COSE layer to judge.
+        assert_eq!(decompress(alloc::vec![0xD8, 0x3D], &l).expect("as is"), [0xD8, 0x3D]);
+        for b in 0..=255u8 {
+            assert_eq!(
+                is_zlib_header(b),
+                [0x08, 0x18, 0x28, 0x38, 0x48, 0x58, 0x68, 0x78].contains(&b)
+            );
+        }
         let mut z = zlib(b"\xd2hello");
         z.truncate(z.len() - 3);
         assert_eq!(decompress(z, &l).expect_err("cut").code(), "compression.invalid");

@@ -75,6 +75,9 @@ impl UnverifiedSign1 {
         else {
             return Err(CoseError::Malformed.into());
         };
+        // The protected header first: an unsupported algorithm is the more
+        // useful answer for a foreign code that also fills the unprotected one.
+        let (alg, kid) = parse_protected(&protected, limits)?;
         if !unprotected.is_empty() {
             return Err(CoseError::UnprotectedHeader.into());
         }
@@ -83,7 +86,6 @@ impl UnverifiedSign1 {
             Value::Null => return Err(CoseError::DetachedPayload.into()),
             _ => return Err(CoseError::Malformed.into()),
         };
-        let (alg, kid) = parse_protected(&protected, limits)?;
         let signature = <[u8; 64]>::try_from(signature.as_slice()).map_err(|_| SignatureError::InvalidLength {
             length: signature.len(),
         })?;

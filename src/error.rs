@@ -17,7 +17,7 @@ pub enum Error {
     /// The text after the prefix is not valid Base45 (RFC 9285).
     #[error(transparent)]
     Base45(#[from] Base45Error),
-    /// The payload is neither COSE nor a valid zlib stream.
+    /// The payload is a zlib stream that does not inflate cleanly.
     #[error(transparent)]
     Compression(#[from] CompressionError),
     /// The bytes are not well-formed, strictly encoded CBOR.
@@ -129,8 +129,6 @@ layer_error! {
 layer_error! {
     /// Errors of the optional zlib layer (RFC 1950).
     CompressionError {
-        /// The first payload byte is neither a COSE_Sign1 tag (0xD2) nor a zlib header.
-        UnknownFormat { first_byte: u8 } => "compression.unknown_format", "the payload starts with byte 0x{first_byte:02x}, which is neither COSE_Sign1 (0xd2) nor zlib";
         /// The zlib stream is corrupt, truncated or fails its checksum.
         Invalid => "compression.invalid", "the compressed payload is corrupt or truncated";
         /// Bytes follow the end of the zlib stream.

@@ -141,7 +141,8 @@ fn oversized_text() {
 
 #[test]
 fn compression_layer() {
-    assert_eq!(verify_raw(&[0x84, 0x00]), "compression.unknown_format");
+    // Not zlib and not tag 18: the COSE layer names it.
+    assert_eq!(verify_raw(&[0x00]), "cose.not_sign1");
     // A zlib stream cut short, and one with bytes after its end.
     let cose = sign1(&protected(), &[0xa0], &valid_claims());
     let z = zlib(&cose);
@@ -174,17 +175,16 @@ fn zlib(data: &[u8]) -> Vec<u8> {
 fn cose_structure() {
     let claims = valid_claims();
     let good = sign1(&protected(), &[0xa0], &claims);
-    // Wrapped in tag 61 (CWT): 0xd8 is neither tag 18 nor a zlib CMF byte.
-    assert_eq!(
-        verify_raw(&[&[0xd8, 0x3d], &good[..]].concat()),
-        "compression.unknown_format"
-    );
-    // Tag 17 (COSE_Mac0) instead of 18: 0xd1 is no zlib header, so the
-    // reader refuses it before CBOR; behind zlib it reaches the COSE layer.
+    // Wrapped in tag 61 (CWT), or tag 17 (COSE_Mac0) instead of 18,
+    // plain or behind zlib.
+    let cwt = [&[0xd8, 0x3d], &good[..]].concat();
+    assert_eq!(verify_raw(&cwt), "cose.not_sign1");
     let mut mac0 = good.clone();
     mac0[0] = 0xd1;
-    assert_eq!(verify_raw(&mac0), "compression.unknown_format");
+    assert_eq!(verify_raw(&mac0), "cose.not_sign1");
     assert_eq!(verify_raw(&zlib(&mac0)), "cose.not_sign1");
+    // An untagged COSE_Sign1.
+    assert_eq!(verify_raw(&good[1..]), "cose.not_sign1");
     // Trailing bytes after the COSE structure.
     let mut tail = good.clone();
     tail.push(0x00);
@@ -225,9 +225,9 @@ fn header_rules() {
     unprot_kid.extend(kid.clone());
     assert_eq!(with("a2012704", &unprot_kid), "cose.unprotected_header");
     assert_eq!(with("a2012704", &[0xa1, 0x01, 0x27]), "cose.unprotected_header");
-    // Only alg protected, kid unprotected.
+    // Only alg protected, kid unprotected: the protected header is judged first.
     let only_alg = sign1(&[0xa1, 0x01, 0x27], &unprot_kid, &claims);
-    assert_eq!(verify_raw(&only_alg), "cose.unprotected_header");
+    assert_eq!(verify_raw(&only_alg), "cose.missing_kid");
     // Ed25519 (-19) is accepted like EdDSA (-8).
     let mut ed25519 = hex::decode("a2013204").expect("hex");
     ed25519.extend(kid);

@@ -1,0 +1,208 @@
+//! Interoperability with an independent implementation: tests/interop/peer.py
+//! (pycose + cbor2 + base45 + zlib) verifies our codes and issues codes we verify.
+//!
+//! Needs python3 with `pycose`, `cwt` and `base45` (`.ci/run` installs them);
+//! when they are missing the tests fail with the install command.
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use qrcred::{Credential, Issuer, IssuerKey, PublicKey, TrustStore, TrustedKey, Verifier};
+use serde_json::{Value, json};
+
+const SEED: [u8; 32] = [0x5A; 32];
+const OTHER_SEED: [u8; 32] = [0xA5; 32];
+const ISSUER: &str = "CN-SN-XA";
+const INSTALL: &str = "the interop tests need python3 with pycose, cwt and base45: \
+                       run `python3 -m pip install pycose cwt base45` (.ci/run does this)";
+
+/// The subject of every sample, in wire form; 7378 days = 1990-03-15.
+const SUBJECT_WIRE: &str = r#"{"1": "王", "2": "小明", "3": "WANG", "4": "XIAOMING", "5": 7378}"#;
+/// health_status.json in wire form, kind before subject, subject keys shuffled.
+const HEALTH_BODY: &str = r#"{"2": {"1": 0}, "1": {"5": 7378, "3": "WANG", "1": "王", "4": "XIAOMING", "2": "小明"}}"#;
+/// vaccination.json in wire form, keys shuffled; 20759 days = 2026-11-02.
+const VACCINATION_BODY: &str = r#"{"3": {"7": "CN", "1": 1, "6": 20759, "2": 1, "3": 1, "5": 2, "4": 1},
+  "1": {"1": "王", "2": "小明", "3": "WANG", "4": "XIAOMING", "5": 7378}}"#;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-25T08:00:00Z")
+        .expect("time")
+        .to_utc()
+}
+
+fn sample(kind: &str) -> Credential {
+    let path = format!("{}/examples/credentials/{kind}.json", env!("CARGO_MANIFEST_DIR"));
+    let json = std::fs::read_to_string(&path).expect("sample credential");
+    serde_json::from_str(&json).expect("sample parses")
+}
+
+fn key(seed: &[u8; 32]) -> IssuerKey {
+    IssuerKey::from_seed(seed)
+}
+
+fn verifier() -> Verifier<TrustStore> {
+    Verifier::new(TrustStore::new().with(TrustedKey::new(*key(&SEED).public_key(), ISSUER)))
+}
+
+/// Runs peer.py; fails with install advice when python3 or its packages are missing.
+fn peer(args: &[&str]) -> Output {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/peer.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run python3 ({e}); {INSTALL}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.code() == Some(3) {
+        panic!("{stderr}{INSTALL}");
+    }
+    assert_ne!(out.status.code(), Some(2), "peer.py usage error: {stderr}");
+    out
+}
+
+fn python_verify(code: &str, public: &PublicKey) -> Output {
+    peer(&["verify", "--pub", &hex::encode(public.to_bytes()), code])
+}
+
+/// The claims Python reads from a code it accepts.
+fn python_claims(code: &str, public: &PublicKey) -> Value {
+    let out = python_verify(code, public);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "Python refused {code}: {stderr}");
+    serde_json::from_slice(&out.stdout).expect("peer prints JSON")
+}
+
+/// A code issued by Python with `seed`, valid from `now()` for 24 hours.
+fn python_issue(seed: &[u8; 32], body: &str, extra: &[&str]) -> String {
+    static FILES: AtomicUsize = AtomicUsize::new(0);
+    let n = FILES.fetch_add(1, Ordering::Relaxed);
+    let path = format!("{}/interop-body-{n}.json", env!("CARGO_TARGET_TMPDIR"));
+    std::fs::write(&path, body).expect("write body");
+    let (iat, exp) = (now().timestamp(), (now() + TimeDelta::hours(24)).timestamp());
+    let (seed, iat, exp) = (hex::encode(seed), iat.to_string(), exp.to_string());
+    let mut args = vec![
+        "issue",
+        "--seed",
+        &seed,
+        "--iat",
+        &iat,
+        "--exp",
+        &exp,
+        "--body-json",
+        &path,
+    ];
+    args.extend_from_slice(extra);
+    let out = peer(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "Python could not issue: {stderr}");
+    String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
+}
+
+#[test]
+fn python_verifies_every_sample_we_issue() {
+    let issuer = Issuer::new(key(&SEED), ISSUER);
+    let public = *issuer.key().public_key();
+    // (sample, validity in hours, kind key, one kind field, its wire value)
+    let cases = [
+        ("health_status", 24, "2", "1", json!(0)),
+        ("vaccination", 365 * 24, "3", "6", json!(20759)),
+        ("test_result", 72, "4", "4", json!(1_795_512_600)),
+        ("recovery", 180 * 24, "5", "4", json!(20907)),
+        ("access_pass", 30 * 24, "6", "1", json!("XA-YANTA-017")),
+    ];
+    let subject: Value = serde_json::from_str(SUBJECT_WIRE).expect("subject");
+    for (kind, hours, kind_key, field, value) in cases {
+        let code = issuer
+            .issue(&sample(kind), TimeDelta::hours(hours), now())
+            .expect("issues");
+        let ours = verifier().verify(&code, now()).expect("we verify our own code");
+        let claims = python_claims(&code, &public);
+        let cti = ours.cti().map(hex::encode);
+        assert_eq!(claims["iat"], json!(now().timestamp()), "{kind}");
+        assert_eq!(
+            claims["exp"],
+            json!((now() + TimeDelta::hours(hours)).timestamp()),
+            "{kind}"
+        );
+        assert_eq!((&claims["nbf"], &claims["iss"]), (&Value::Null, &Value::Null), "{kind}");
+        assert_eq!(claims["cti"], json!(cti), "{kind}");
+        assert_eq!(
+            cti.is_some(),
+            kind != "health_status",
+            "{kind}: cti only when revocable"
+        );
+        let body = claims["body"].as_object().expect("body map");
+        assert_eq!(body.keys().collect::<Vec<_>>(), ["1", kind_key], "{kind}");
+        assert_eq!(body["1"], subject, "{kind}");
+        assert_eq!(body[kind_key][field], value, "{kind}");
+    }
+}
+
+#[test]
+fn we_verify_codes_python_issues() {
+    // (body, sample it encodes, cti, extra peer arguments)
+    type Case<'a> = (&'a str, &'a str, Option<[u8; 8]>, &'a [&'a str]);
+    let cases: [Case; 4] = [
+        (HEALTH_BODY, "health_status", None, &[]),
+        (
+            HEALTH_BODY,
+            "health_status",
+            Some([1, 2, 3, 4, 5, 6, 7, 8]),
+            &["--cti", "0102030405060708", "--compress"],
+        ),
+        (
+            VACCINATION_BODY,
+            "vaccination",
+            Some([0xA1; 8]),
+            &["--cti", "a1a1a1a1a1a1a1a1"],
+        ),
+        (VACCINATION_BODY, "vaccination", None, &["--compress", "--iss", ISSUER]),
+    ];
+    for (body, kind, cti, extra) in cases {
+        let code = python_issue(&SEED, body, extra);
+        let verified = verifier()
+            .verify(&code, now() + TimeDelta::hours(1))
+            .unwrap_or_else(|e| panic!("{kind} {extra:?}: {} ({e}) for {code}", e.code()));
+        assert_eq!(verified.credential(), &sample(kind), "{kind} {extra:?}");
+        assert_eq!(verified.issuer(), ISSUER);
+        assert_eq!(verified.issued_at(), now());
+        assert_eq!(verified.valid_from(), now());
+        assert_eq!(verified.expires_at(), now() + TimeDelta::hours(24));
+        assert_eq!(verified.cti(), cti, "{kind} {extra:?}");
+    }
+}
+
+#[test]
+fn forgeries_are_refused_both_ways() {
+    // Python signs with another key but names ours: the signature fails.
+    let kid = key(&SEED).kid().to_string();
+    let forged = python_issue(&OTHER_SEED, HEALTH_BODY, &["--kid", &kid]);
+    let err = verifier().verify(&forged, now()).expect_err("forged");
+    assert_eq!(err.code(), "signature.invalid", "{err}");
+    // Without the borrowed kid the key is simply unknown.
+    let stranger = python_issue(&OTHER_SEED, HEALTH_BODY, &[]);
+    let err = verifier().verify(&stranger, now()).expect_err("stranger");
+    assert_eq!(err.code(), "key.unknown_kid", "{err}");
+
+    // One Base45 character of our code changed: Python refuses it. The first
+    // character of the last full group is its least significant digit, so a
+    // step of one keeps the group valid Base45 and changes the signature.
+    let issuer = Issuer::new(key(&SEED), ISSUER);
+    let code = issuer
+        .issue(&sample("health_status"), TimeDelta::hours(24), now())
+        .expect("issues");
+    assert!(python_verify(&code, issuer.key().public_key()).status.success());
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    let mut bytes = code.into_bytes();
+    let at = 4 + ((bytes.len() - 4) / 3 - 1) * 3;
+    let digit = ALPHABET.iter().position(|&c| c == bytes[at]).expect("base45");
+    bytes[at] = ALPHABET[if digit > 0 { digit - 1 } else { 1 }];
+    let tampered = String::from_utf8(bytes).expect("ascii");
+    let out = python_verify(&tampered, issuer.key().public_key());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "Python accepted {tampered}");
+    assert!(stderr.contains("verify failed"), "{stderr}");
+    let err = verifier().verify(&tampered, now()).expect_err("tampered");
+    assert_eq!(err.code(), "signature.invalid", "{err}");
+}
