@@ -132,7 +132,7 @@ impl Reader<'_> {
                 Ok(Value::Text(text.into()))
             }
             4..=6 => self.container(major, info, depth + 1),
-            _ => simple(info),
+            _ => self.simple(info),
         }
     }
 
@@ -189,14 +189,18 @@ impl Reader<'_> {
     }
 }
 
-/// Major type 7: only false, true and null are allowed.
-fn simple(info: u8) -> Result<Value> {
-    match info {
-        20 => Ok(Value::Bool(false)),
-        21 => Ok(Value::Bool(true)),
-        22 => Ok(Value::Null),
-        31 => Err(CborError::Malformed.into()),
-        _ => Err(CborError::Unsupported.into()),
+impl Reader<'_> {
+    /// Major type 7: only false, true and null are allowed.
+    fn simple(&mut self, info: u8) -> Result<Value> {
+        match info {
+            20 => Ok(Value::Bool(false)),
+            21 => Ok(Value::Bool(true)),
+            22 => Ok(Value::Null),
+            // A two-byte simple value below 32 is not well-formed (RFC 8949 §3.3).
+            24 if self.byte()? < 32 => Err(CborError::Malformed.into()),
+            28..=31 => Err(CborError::Malformed.into()),
+            _ => Err(CborError::Unsupported.into()),
+        }
     }
 }
 

@@ -151,7 +151,7 @@ layer_error! {
         NonShortest => "cbor.non_shortest", "a CBOR integer or length is not in its shortest form";
         /// A map has the same key twice.
         DuplicateKey => "cbor.duplicate_key", "a CBOR map has the same key twice";
-        /// Reserved additional information, a stray break, or a negative integer out of range.
+        /// Reserved additional information, a stray break, or a two-byte simple value below 32.
         Malformed => "cbor.malformed", "the CBOR data is not well-formed";
         /// A text string is not valid UTF-8.
         InvalidUtf8 => "cbor.invalid_utf8", "a CBOR text string is not valid UTF-8";
@@ -223,8 +223,8 @@ layer_error! {
         Expired { expired_at: i64 } => "time.expired", "the code expired at {expired_at} (seconds since 1970-01-01 UTC)";
         /// `now < nbf - skew` (or `iat - skew`).
         NotYetValid { valid_from: i64 } => "time.not_yet_valid", "the code is not valid before {valid_from} (seconds since 1970-01-01 UTC)";
-        /// A time given to the issuer is out of range.
-        OutOfRange => "time.out_of_range", "a time is outside the range this format can carry (1970 to 2106)";
+        /// A time or validity given to the issuer is outside what the format carries.
+        OutOfRange => "time.out_of_range", "a time is outside the range this format can carry (1970-01-01 to 2106-02-07 UTC)";
     }
 }
 

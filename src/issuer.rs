@@ -29,7 +29,9 @@ pub enum CtiPolicy {
 /// Options for [`Issuer::issue_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IssueOptions {
-    /// How long the code is valid from `now` (whole seconds).
+    /// How long the code is valid from its start (`not_before`, else `now`),
+    /// in whole seconds. For a health status, `exp - iat` may not exceed
+    /// [`HealthStatus::MAX_VALIDITY_HOURS`](crate::HealthStatus::MAX_VALIDITY_HOURS).
     pub validity: TimeDelta,
     /// A start of validity later than `now`, if any.
     pub not_before: Option<DateTime<Utc>>,
@@ -114,9 +116,13 @@ impl Issuer {
     }
 
     fn claims_bytes(&self, credential: &Credential, options: &IssueOptions, now: DateTime<Utc>) -> Result<Vec<u8>> {
-        let seconds = |t: DateTime<Utc>| u64::try_from(t.timestamp()).map_err(|_| TimeError::OutOfRange);
+        let seconds = |t: DateTime<Utc>| u32::try_from(t.timestamp()).map_err(|_| TimeError::OutOfRange);
         let iat = seconds(now)?;
-        let validity = u64::try_from(options.validity.num_seconds()).map_err(|_| ClaimsError::InvalidWindow)?;
+        let validity = options.validity.num_seconds();
+        if validity <= 0 {
+            return Err(ClaimsError::InvalidWindow.into());
+        }
+        let validity = u32::try_from(validity).map_err(|_| TimeError::OutOfRange)?;
         let start = match options.not_before {
             Some(nbf) => seconds(nbf)?.max(iat),
             None => iat,

@@ -152,8 +152,10 @@ impl PublicKey {
         self.kid
     }
 
-    /// Verifies an Ed25519 signature with `verify_strict`: small-order keys
-    /// and R values, non-canonical encodings and `S >= L` are all refused.
+    /// Verifies an Ed25519 signature with ed25519-dalek's `verify_strict`:
+    /// small-order public keys and R values, a non-canonical R and `S >= L`
+    /// are refused. (A non-canonical encoding of a public key that is not of
+    /// small order is accepted; public keys come from the trust store.)
     pub fn verify_strict(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         let signature = Signature::from_bytes(signature);
         self.key.verify_strict(message, &signature).is_ok()

@@ -187,9 +187,9 @@ impl<R: KeyResolver> Verifier<R> {
         Ok(Verified {
             issuer: key.issuer.clone(),
             kid,
-            issued_at: instant(claims.iat)?,
-            valid_from: instant(claims.valid_from())?,
-            expires_at: instant(claims.exp)?,
+            issued_at: instant(claims.iat),
+            valid_from: instant(claims.valid_from()),
+            expires_at: instant(claims.exp),
             cti: claims.cti,
             credential: claims.credential,
         })
@@ -199,14 +199,14 @@ impl<R: KeyResolver> Verifier<R> {
         let now = i128::from(now.timestamp());
         if now >= i128::from(claims.exp) {
             return Err(TimeError::Expired {
-                expired_at: seconds(claims.exp),
+                expired_at: claims.exp.into(),
             }
             .into());
         }
         let valid_from = i128::from(claims.valid_from());
         if now < valid_from - i128::from(self.clock_skew.num_seconds()) {
             return Err(TimeError::NotYetValid {
-                valid_from: seconds(claims.valid_from()),
+                valid_from: claims.valid_from().into(),
             }
             .into());
         }
@@ -217,7 +217,7 @@ impl<R: KeyResolver> Verifier<R> {
 /// The first key that verified and may have issued these claims; else the
 /// first key's refusal.
 fn choose_key<'k>(keys: &[&'k TrustedKey], claims: &Claims) -> Result<&'k TrustedKey> {
-    let iat = seconds(claims.iat);
+    let iat = i64::from(claims.iat);
     let mut first_error = None;
     for key in keys {
         match key.permits(claims.credential.kind(), iat) {
@@ -236,10 +236,7 @@ fn choose_key<'k>(keys: &[&'k TrustedKey], claims: &Claims) -> Result<&'k Truste
     Err(first_error.unwrap_or_else(|| Error::from(KeyError::OutsideValidity)))
 }
 
-fn seconds(t: u64) -> i64 {
-    i64::try_from(t).unwrap_or(i64::MAX)
-}
-
-fn instant(t: u64) -> Result<DateTime<Utc>> {
-    DateTime::<Utc>::from_timestamp(seconds(t), 0).ok_or_else(|| TimeError::OutOfRange.into())
+/// A claims time as an instant (32-bit seconds are always in range).
+fn instant(t: u32) -> DateTime<Utc> {
+    DateTime::<Utc>::UNIX_EPOCH + TimeDelta::seconds(t.into())
 }

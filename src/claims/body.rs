@@ -181,7 +181,13 @@ fn decode_subject(value: Value) -> Result<Subject> {
     let birth_date = match f.value(5)? {
         Value::Integer(i) => i64::try_from(i).ok().and_then(date_from).map(BirthDate::Full),
         Value::Text(t) if t.len() < 10 => BirthDate::parse(&t),
-        _ => None,
+        Value::Text(_) => None,
+        _ => {
+            return Err(ClaimsError::WrongType {
+                field: "subject.birth_date",
+            }
+            .into());
+        }
     }
     .ok_or_else(|| f.invalid(5))?;
     Ok(Subject {

@@ -89,6 +89,20 @@ impl Fields {
         self.opt_int(key)?.ok_or_else(|| ClaimsError::Missing { field }.into())
     }
 
+    /// An optional time: unsigned seconds that fit in 32 bits.
+    pub fn opt_time(&mut self, key: i64) -> Result<Option<u32>> {
+        match self.opt_uint(key)? {
+            None => Ok(None),
+            Some(t) => u32::try_from(t).map(Some).map_err(|_| self.invalid(key)),
+        }
+    }
+
+    /// A required time.
+    pub fn time(&mut self, key: i64) -> Result<u32> {
+        let field = self.name(key);
+        self.opt_time(key)?.ok_or_else(|| ClaimsError::Missing { field }.into())
+    }
+
     /// A required small unsigned integer field.
     pub fn u8(&mut self, key: i64) -> Result<u8> {
         let v = self.uint(key)?;

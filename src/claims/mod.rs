@@ -3,7 +3,9 @@
 //! The claims map carries `iss` (1, optional), `exp` (4), `nbf` (5, only
 //! when it differs from `iat`), `iat` (6), `cti` (7, optional) and the
 //! credential body under the private-use claim key -65537. Inside the body
-//! every key is a small unsigned integer; SPEC.md §5 lists them all.
+//! every key is a small unsigned integer; SPEC.md §7 lists them all.
+//! Times are unsigned seconds since 1970-01-01 UTC that fit in 32 bits
+//! (until 2106-02-07), so each costs at most 5 bytes.
 
 mod body;
 mod fields;
@@ -14,7 +16,7 @@ use ciborium::value::Value;
 use crate::cbor;
 use crate::error::{ClaimsError, Result};
 use crate::limits::Limits;
-use crate::model::Credential;
+use crate::model::{Credential, check_text};
 use fields::{Fields, int};
 
 /// Claim key of `iss`.
@@ -27,6 +29,8 @@ const NBF: i64 = 5;
 const IAT: i64 = 6;
 /// Claim key of `cti`.
 const CTI: i64 = 7;
+/// Longest `iss` in bytes.
+const MAX_ISS: usize = 80;
 /// The private-use claim key that carries the credential body.
 pub const CREDENTIAL_CLAIM_KEY: i64 = -65537;
 
@@ -36,11 +40,11 @@ pub(crate) struct Claims {
     /// `iss`, when the issuer chose to include it.
     pub iss: Option<String>,
     /// `iat`, seconds since the epoch.
-    pub iat: u64,
+    pub iat: u32,
     /// `exp`, seconds since the epoch.
-    pub exp: u64,
+    pub exp: u32,
     /// `nbf`, when it differs from `iat`.
-    pub nbf: Option<u64>,
+    pub nbf: Option<u32>,
     /// `cti`, when the code may need revoking.
     pub cti: Option<[u8; 8]>,
     /// The credential.
@@ -49,19 +53,22 @@ pub(crate) struct Claims {
 
 impl Claims {
     /// The start of validity: `nbf` when present, else `iat`.
-    pub fn valid_from(&self) -> u64 {
+    pub fn valid_from(&self) -> u32 {
         self.nbf.unwrap_or(self.iat)
     }
 
     /// Checks the relations between the claims and the credential's rules.
     fn validate(&self) -> Result<()> {
-        if self.exp <= self.valid_from() || self.exp <= self.iat {
+        if self.valid_from() < self.iat || self.exp <= self.valid_from() {
             return Err(ClaimsError::InvalidWindow.into());
         }
         if let Some(max_hours) = self.credential.kind().max_validity_hours()
-            && self.exp - self.iat > u64::from(max_hours) * 3600
+            && self.exp - self.iat > max_hours * 3600
         {
             return Err(ClaimsError::ValidityTooLong { max_hours }.into());
+        }
+        if let Some(iss) = &self.iss {
+            check_text("iss", iss, MAX_ISS)?;
         }
         self.credential.validate()
     }
@@ -107,9 +114,9 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Claims> {
     )?;
     let claims = Claims {
         iss: f.opt_text(ISS)?,
-        exp: f.uint(EXP)?,
-        nbf: f.opt_uint(NBF)?,
-        iat: f.uint(IAT)?,
+        exp: f.time(EXP)?,
+        nbf: f.opt_time(NBF)?,
+        iat: f.time(IAT)?,
         cti: f.opt_bytes::<8>(CTI)?,
         credential: body::decode(f.value(CREDENTIAL_CLAIM_KEY)?)?,
     };

@@ -90,3 +90,42 @@ fn strict_decoding_of_fields() {
     // Not a map.
     assert_eq!(decode(&[0x80], &l).expect_err("array").code(), "claims.not_a_map");
 }
+
+#[test]
+fn times_and_iss_are_bounded() {
+    let l = Limits::DEFAULT;
+    // nbf before iat.
+    let mut c = status_claims();
+    c.nbf = Some(c.iat - 1);
+    assert_eq!(encode(&c).expect_err("nbf").code(), "claims.invalid_window");
+    // exp beyond 32 bits: {4: 2^32, 6: 1}.
+    let wide = hex::decode("a2041b00000001000000000601").expect("hex");
+    assert_eq!(
+        decode(&wide, &l).expect_err("wide"),
+        ClaimsError::InvalidValue { field: "exp" }.into()
+    );
+    // An empty or overlong iss.
+    c = status_claims();
+    c.iss = Some(String::new());
+    assert_eq!(encode(&c).expect_err("iss").code(), "claims.invalid_value");
+    c.iss = Some("x".repeat(81));
+    assert_eq!(encode(&c).expect_err("iss").code(), "limits.field_too_long");
+}
+
+#[test]
+fn birth_date_of_the_wrong_type() {
+    let mut bytes = encode(&status_claims()).expect("encode");
+    // Replace the birth date 19 1c d2 (uint) by 43 00 00 00 (a 3-byte bstr).
+    let at = bytes
+        .windows(3)
+        .position(|w| w == [0x19, 0x1c, 0xd2])
+        .expect("birth date");
+    bytes.splice(at..at + 3, [0x43, 0, 0, 0]);
+    assert_eq!(
+        decode(&bytes, &Limits::DEFAULT).expect_err("type"),
+        ClaimsError::WrongType {
+            field: "subject.birth_date"
+        }
+        .into()
+    );
+}

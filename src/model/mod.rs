@@ -92,7 +92,7 @@ impl Kind {
         }
     }
 
-    /// The key of this kind inside the credential body map (SPEC.md §5).
+    /// The key of this kind inside the credential body map (SPEC.md §7).
     pub(crate) fn wire_key(self) -> u64 {
         match self {
             Kind::HealthStatus => 2,

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Smoke test of the command-line examples (keygen, mint, verify): their
+# arguments, outputs and exit statuses are a contract scripts rely on.
+# Run from anywhere: bash .ci/examples.sh. Needs cargo and python3.
+set -euo pipefail
+shopt -s nullglob
+cd "$(dirname "$0")/.."
+
+NOW=2026-11-25T08:00:00Z        # issue time of every minted code
+CHECK_AT=2026-11-25T09:00:00Z   # verification time: all codes valid
+BEFORE=2026-11-24T00:00:00Z     # before the codes' validity starts
+FAR_FUTURE=2100-01-01T00:00:00Z # after every code has expired
+ISSUER=CN-BJ-HC
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+keys=$work/keys
+other=$work/other
+mkdir -p "$work/codes"
+passed=0
+failed=0
+
+# run EXAMPLE ARGS...: runs an example; sets rc, out (stdout) and err (stderr).
+run() {
+  local name=$1
+  shift
+  rc=0
+  cargo run --quiet --release --example "$name" -- "$@" >"$work/stdout" 2>"$work/stderr" || rc=$?
+  out=$(cat "$work/stdout")
+  err=$(cat "$work/stderr")
+}
+
+# expect NAME CONDITION: CONDITION is a shell command line, evaluated now.
+expect() {
+  if eval "$2"; then
+    passed=$((passed + 1))
+    printf 'ok   %s\n' "$1"
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s\n     exit %s\n     stdout: %.400s\n     stderr: %.400s\n' "$1" "$rc" "$out" "$err"
+  fi
+}
+
+# json_has PATH=VALUE...: $out is one JSON object with these values (dotted
+# paths; non-strings compared in JSON form; VALUE @FILE compares to FILE's JSON).
+json_has() {
+  python3 - "$out" "$@" <<'PY'
+import json, sys
+doc = json.loads(sys.argv[1])
+for pair in sys.argv[2:]:
+    path, want = pair.split("=", 1)
+    value = doc
+    for part in path.split("."):
+        value = value[part]
+    if want.startswith("@"):
+        with open(want[1:], encoding="utf-8") as f:
+            ok = value == json.load(f)
+    else:
+        ok = (value if isinstance(value, str) else json.dumps(value)) == want
+    if not ok:
+        sys.exit(f"{path}: got {value!r}, want {want!r}")
+PY
+}
+
+# kind_of FILE: the credential kind in a sample (its one key besides "subject").
+kind_of() {
+  python3 -c 'import json,sys; print(*[k for k in json.load(open(sys.argv[1])) if k != "subject"])' "$1"
+}
+
+# expiry KIND: NOW plus the kind's default validity in mint.
+expiry() {
+  case $1 in
+  health_status) echo 2026-11-26T08:00:00Z ;;
+  test_result) echo 2026-11-28T08:00:00Z ;;
+  recovery) echo 2027-05-24T08:00:00Z ;;
+  vaccination | access_pass) echo 2027-11-25T08:00:00Z ;;
+  *) echo "unknown kind $1" ;;
+  esac
+}
+
+# tamper CODE: the same code with one signature byte flipped (stored uncompressed).
+tamper() {
+  python3 - "$1" <<'PY'
+import sys, zlib
+A = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+text = sys.argv[1][len("QC1:"):]
+raw = bytearray()
+for i in range(0, len(text), 3):
+    chunk = text[i:i + 3]
+    n = sum(A.index(c) * 45**k for k, c in enumerate(chunk))
+    raw += n.to_bytes(2 if len(chunk) == 3 else 1, "big")
+cose = bytearray(zlib.decompress(raw) if raw[0] == 0x78 else raw)
+cose[-40] ^= 0x01  # inside the 64-byte signature, the last item
+out = ""
+for i in range(0, len(cose), 2):
+    chunk = cose[i:i + 2]
+    n = int.from_bytes(chunk, "big")
+    for _ in range(3 if len(chunk) == 2 else 2):
+        out += A[n % 45]
+        n //= 45
+print("QC1:" + out)
+PY
+}
+
+file_mode() { stat -c %a "$1" 2>/dev/null || stat -f %Lp "$1"; }
+
+# --- keygen ---------------------------------------------------------------
+run keygen --out "$keys" --issuer "$ISSUER"
+kid=$out
+expect "keygen writes key, public key and issuer.id, prints the kid" \
+  '[ "$rc" -eq 0 ] && [[ $kid =~ ^[0-9a-f]{16}$ ]] && [ -s "$keys/issuer.key.pem" ] &&
+   [ -s "$keys/issuer.pub.pem" ] && [ "$(cat "$keys/issuer.id")" = "$ISSUER" ]'
+expect "key file mode is 600" '[ "$(file_mode "$keys/issuer.key.pem")" = 600 ]'
+
+cp "$keys/issuer.key.pem" "$work/key.before"
+run keygen --out "$keys" --issuer "$ISSUER"
+expect "keygen refuses to overwrite a key (exit 2)" \
+  '[ "$rc" -eq 2 ] && [[ $err == *"error: "* ]] && cmp -s "$keys/issuer.key.pem" "$work/key.before"'
+
+# --- mint and verify every sample -------------------------------------------
+samples=(examples/credentials/*.json)
+for file in "${samples[@]}"; do
+  kind=$(kind_of "$file")
+  run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$file" --now "$NOW"
+  printf '%s\n' "$out" >"$work/codes/$kind.txt"
+  expect "mint $kind" '[ "$rc" -eq 0 ] && [[ $out == QC1:* ]]'
+done
+for file in "${samples[@]}"; do
+  kind=$(kind_of "$file")
+  run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$(cat "$work/codes/$kind.txt")"
+  expect "verify $kind --json: valid, issuer from issuer.id, default validity, same credential" \
+    '[ "$rc" -eq 0 ] && json_has valid=true "kind=$kind" "issuer=$ISSUER" "kid=$kid" "issued_at=$NOW" \
+       "expires_at=$(expiry "$kind")" "credential=@$file"'
+done
+
+code=$(cat "$work/codes/vaccination.txt")
+printf '%s\r\n' "$code" >"$work/crlf.txt"
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json - <"$work/crlf.txt"
+expect "verify from stdin (-) with a CRLF line end" '[ "$rc" -eq 0 ] && json_has valid=true'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" "@$work/codes/vaccination.txt"
+expect "verify @FILE prints a human summary" '[ "$rc" -eq 0 ] && [ "$(head -n 1 <<<"$out")" = "VALID vaccination" ]'
+
+run verify --trust "$keys/issuer.pub.pem" --issuer OTHER-ID --now "$CHECK_AT" --json "$code"
+expect "verify --issuer names the issuer" '[ "$rc" -eq 0 ] && json_has valid=true issuer=OTHER-ID'
+
+# --- refusals ---------------------------------------------------------------
+run keygen --out "$other"
+# Another key has another kid, so the lookup fails before any signature check.
+run verify --trust "$other/issuer.pub.pem" --now "$CHECK_AT" --json "$code"
+expect "wrong key: refused, key.unknown_kid (exit 1)" \
+  '[ "$rc" -eq 1 ] && json_has valid=false error.code=key.unknown_kid'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$(tamper "$code")"
+expect "altered signature: refused, signature.invalid (exit 1)" \
+  '[ "$rc" -eq 1 ] && json_has valid=false error.code=signature.invalid'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$FAR_FUTURE" --json "$code"
+expect "expired: refused, time.expired (exit 1)" '[ "$rc" -eq 1 ] && json_has valid=false error.code=time.expired'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$FAR_FUTURE" "$code"
+expect "expired, human output: REFUSED time.expired" '[ "$rc" -eq 1 ] && [[ $out == "REFUSED time.expired: "* ]]'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$BEFORE" --json "$code"
+expect "not yet valid: refused, time.not_yet_valid (exit 1)" \
+  '[ "$rc" -eq 1 ] && json_has valid=false error.code=time.not_yet_valid'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "@$work/missing.txt"
+expect "verify with a missing file exits 2" '[ "$rc" -eq 2 ] && [ -z "$out" ] && [[ $err == *"error: "* ]]'
+
+# --- mint options -------------------------------------------------------------
+status=examples/credentials/health_status.json
+run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --now "$NOW" --valid-for 30m
+run verify --trust "$keys/issuer.pub.pem" --now 2026-11-25T08:10:00Z --json "$out"
+expect "mint --valid-for 30m sets the expiry" '[ "$rc" -eq 0 ] && json_has valid=true expires_at=2026-11-25T08:30:00Z'
+
+run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --now "$NOW" --valid-for 7d
+expect "mint refuses a health status valid 7d: claims.validity_too_long (exit 1)" \
+  '[ "$rc" -eq 1 ] && [ -z "$out" ] && [[ $err == *"error: claims.validity_too_long: "* ]]'
+
+run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --valid-for 10x
+expect "mint rejects a malformed duration (exit 2)" '[ "$rc" -eq 2 ] && [[ $err == *"error: "* ]]'
+
+echo "examples: $passed passed, $failed failed"
+if [ "$failed" -ne 0 ]; then
+  exit 1
+fi

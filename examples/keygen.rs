@@ -1,0 +1,150 @@
+//! Generates an issuer key pair.
+//!
+//! ```text
+//! cargo run --release --example keygen -- --out DIR [--issuer ID]
+//! ```
+//!
+//! Writes `DIR/issuer.key.pem` (PKCS#8, mode 0600 from the moment it is
+//! created), `DIR/issuer.pub.pem` (SPKI) and, with `--issuer`, `DIR/issuer.id`;
+//! prints the key id in hex on stdout. An existing key file is never
+//! overwritten.
+//!
+//! Exit status: 0 on success, 2 on usage or I/O errors (including an
+//! existing key file), 1 when the library fails (no randomness, encoding).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use qrcred::IssuerKey;
+
+const USAGE: &str = "usage: keygen --out DIR [--issuer ID]";
+const KEY_FILE: &str = "issuer.key.pem";
+const PUB_FILE: &str = "issuer.pub.pem";
+const ID_FILE: &str = "issuer.id";
+
+/// A failure and the exit status it maps to.
+enum Failure {
+    /// Bad arguments or a file system problem: exit 2.
+    Usage(String),
+    /// The library refused: exit 1.
+    Library(qrcred::Error),
+}
+
+impl From<qrcred::Error> for Failure {
+    fn from(e: qrcred::Error) -> Self {
+        Failure::Library(e)
+    }
+}
+
+struct Args {
+    out: PathBuf,
+    issuer: Option<String>,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Library(e)) => {
+            eprintln!("error: {}: {e}", e.code());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run() -> Result<(), Failure> {
+    let Some(args) = parse_args(std::env::args().skip(1))? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    fs::create_dir_all(&args.out).map_err(|e| io_error(&args.out, &e))?;
+    let key = IssuerKey::generate()?;
+    write_private_key(&args.out.join(KEY_FILE), &key)?;
+    let public_pem = key.public_key().to_spki_pem()?;
+    write_file(&args.out.join(PUB_FILE), public_pem.as_bytes())?;
+    if let Some(id) = &args.issuer {
+        write_file(&args.out.join(ID_FILE), format!("{id}\n").as_bytes())?;
+    }
+    println!("{}", key.kid());
+    Ok(())
+}
+
+/// Parses the arguments; `None` means `--help` was asked for.
+fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Failure> {
+    let (mut out, mut issuer) = (None, None);
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg, None),
+        };
+        let mut value = || inline.clone().or_else(|| it.next()).ok_or_else(|| missing(&flag));
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--issuer" => issuer = Some(check_issuer(value()?)?),
+            _ => return Err(Failure::Usage(format!("unexpected argument {flag:?}\n{USAGE}"))),
+        }
+    }
+    let out = out.ok_or_else(|| required("--out"))?;
+    Ok(Some(Args { out, issuer }))
+}
+
+fn missing(flag: &str) -> Failure {
+    Failure::Usage(format!("{flag} needs a value\n{USAGE}"))
+}
+
+fn required(flag: &str) -> Failure {
+    Failure::Usage(format!("{flag} is required\n{USAGE}"))
+}
+
+/// An issuer id must be one non-empty line without control characters.
+fn check_issuer(id: String) -> Result<String, Failure> {
+    if id.trim().is_empty() || id.chars().any(char::is_control) || id.trim() != id {
+        return Err(Failure::Usage(format!(
+            "invalid issuer id {id:?}: it must be non-empty, without control characters or surrounding spaces"
+        )));
+    }
+    Ok(id)
+}
+
+/// Creates the key file with owner-only permissions, refusing to replace one.
+fn write_private_key(path: &Path, key: &IssuerKey) -> Result<(), Failure> {
+    let pem = key.to_pkcs8_pem()?;
+    let mut file = create_new_private(path).map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => Failure::Usage(format!(
+            "{} already exists; refusing to overwrite an issuer key",
+            path.display()
+        )),
+        _ => io_error(path, &e),
+    })?;
+    if let Err(e) = file.write_all(pem.as_bytes()).and_then(|()| file.sync_all()) {
+        // Do not leave a truncated key behind that a later run would refuse to replace.
+        let _ = fs::remove_file(path);
+        return Err(io_error(path, &e));
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn create_new_private(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+}
+
+#[cfg(not(unix))]
+fn create_new_private(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).open(path)
+}
+
+fn write_file(path: &Path, contents: &[u8]) -> Result<(), Failure> {
+    fs::write(path, contents).map_err(|e| io_error(path, &e))
+}
+
+fn io_error(path: &Path, e: &io::Error) -> Failure {
+    Failure::Usage(format!("{}: {e}", path.display()))
+}
