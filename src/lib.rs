@@ -64,13 +64,14 @@ mod keys;
 mod limits;
 mod model;
 mod prefix;
+mod qr;
 mod trust;
 mod verifier;
 
 // Errors and limits.
 pub use error::{
     Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, PrefixError,
-    Result, SignatureError, TimeError,
+    Result, ScanError, SignatureError, TimeError,
 };
 pub use limits::Limits;
 
@@ -90,6 +91,10 @@ pub use cose::{ALG_ED25519, ALG_EDDSA};
 pub use issuer::{CtiPolicy, IssueOptions, Issuer};
 pub use prefix::PREFIX;
 pub use verifier::{UnverifiedCode, Verified, Verifier};
+
+// QR images.
+#[cfg(feature = "scan")]
+pub use qr::{scan_image, scan_luma};
 
 /// The README's Rust example runs as a doctest, so it stays true.
 #[cfg(doctest)]
