@@ -9,12 +9,11 @@ use super::wire::{self, Cbor, set, unset};
 
 /// Every case of this module.
 pub fn cases(fx: &Fixture) -> Result<Vec<Case>> {
-    let mut all = body(fx);
-    all.extend(values(fx));
-    Ok(all)
+    Ok([body_structure(fx), body_fields(fx), subject_values(fx), kind_values(fx)].concat())
 }
 
-fn body(fx: &Fixture) -> Vec<Case> {
+/// The body map: subject and exactly one kind.
+fn body_structure(fx: &Fixture) -> Vec<Case> {
     let s = |n, d, c: Cbor, code| signed(fx, n, d, c.encode(), code);
     let subject = || Cbor::map(wire::subject());
     let body = |entries: Vec<(i64, Cbor)>| Cbor::map(set(status(), BODY, Cbor::map(entries)));
@@ -56,6 +55,15 @@ fn body(fx: &Fixture) -> Vec<Case> {
             body(vec![(1, subject()), (2, wire::green()), (6, access)]),
             "claims.invalid_kind",
         ),
+    ]
+}
+
+/// Required fields and their types.
+fn body_fields(fx: &Fixture) -> Vec<Case> {
+    let s = |n, d, c: Cbor, code| signed(fx, n, d, c.encode(), code);
+    let subject = || Cbor::map(wire::subject());
+    let body = |entries: Vec<(i64, Cbor)>| Cbor::map(set(status(), BODY, Cbor::map(entries)));
+    vec![
         s(
             "claims_missing_family_name",
             "the subject has no family name",
@@ -101,7 +109,8 @@ fn body(fx: &Fixture) -> Vec<Case> {
     ]
 }
 
-fn values(fx: &Fixture) -> Vec<Case> {
+/// Values outside the rules of the subject (SPEC.md §7.2, §7.6).
+fn subject_values(fx: &Fixture) -> Vec<Case> {
     let s = |n, d, c: Cbor, code| signed(fx, n, d, c.encode(), code);
     let subj = |k, v| with_subject(set(wire::subject(), k, v));
     let vacc = |k, v| with_kind(3, set(vaccination(), k, v));
@@ -112,13 +121,6 @@ fn values(fx: &Fixture) -> Vec<Case> {
             wire::status_body(wire::subject(), Cbor::map(entries)),
         ))
     };
-    let recovery = vec![
-        (1, Cbor::Uint(1)),
-        (2, Cbor::Uint(20727)),
-        (3, Cbor::Uint(20907)),
-        (4, Cbor::Uint(20738)),
-        (5, Cbor::text("CN")),
-    ];
     vec![
         s(
             "claims_invalid_value_colour",
@@ -174,6 +176,21 @@ fn values(fx: &Fixture) -> Vec<Case> {
             subj(6, Cbor::Bytes(vec![0x5a; 11])),
             "claims.invalid_value",
         ),
+    ]
+}
+
+/// Values outside the rules and code tables of the kinds (SPEC.md §7.3, §7.4).
+fn kind_values(fx: &Fixture) -> Vec<Case> {
+    let s = |n, d, c: Cbor, code| signed(fx, n, d, c.encode(), code);
+    let vacc = |k, v| with_kind(3, set(vaccination(), k, v));
+    let recovery = vec![
+        (1, Cbor::Uint(1)),
+        (2, Cbor::Uint(20727)),
+        (3, Cbor::Uint(20907)),
+        (4, Cbor::Uint(20738)),
+        (5, Cbor::text("CN")),
+    ];
+    vec![
         s(
             "claims_invalid_value_dose_zero",
             "dose 0 (doses are 1 to 20)",

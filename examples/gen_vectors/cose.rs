@@ -11,6 +11,7 @@ use super::wire::{self, Cbor, bstr};
 pub fn cases(fx: &Fixture) -> Result<Vec<Case>> {
     let claims = Cbor::map(wire::status_claims(ISSUED as u32, (ISSUED + 24 * HOUR) as u32)).encode();
     let mut all = structure_cbor(fx, &claims)?;
+    all.extend(not_sign1(fx, &claims)?);
     all.extend(layout(fx, &claims)?);
     all.extend(super::cose_headers::cases(fx, &claims)?);
     all.extend(super::signature::cases(fx, &claims)?);
@@ -86,17 +87,9 @@ fn structure_cbor(fx: &Fixture, claims: &[u8]) -> Result<Vec<Case>> {
     ])
 }
 
-fn layout(fx: &Fixture, claims: &[u8]) -> Result<Vec<Case>> {
-    let a = &fx.a.key;
-    let p = wire::protected(a);
-    let good = wire::sign1_standard(a, claims);
-    let sig = a.sign(&wire::to_be_signed(&p, claims));
-    let items = |items: Vec<Vec<u8>>| -> Vec<u8> {
-        let mut out = vec![0xd2, 0x80 | items.len() as u8];
-        items.iter().for_each(|i| out.extend_from_slice(i));
-        out
-    };
-    let (pb, cb, sb) = (bstr(&p), bstr(claims), bstr(&sig));
+/// Structures that are not a tagged COSE_Sign1.
+fn not_sign1(fx: &Fixture, claims: &[u8]) -> Result<Vec<Case>> {
+    let good = wire::sign1_standard(&fx.a.key, claims);
     let c = |name, description, cose, code| carrying(fx, name, description, claims, cose, code);
     Ok(vec![
         c(
@@ -117,6 +110,22 @@ fn layout(fx: &Fixture, claims: &[u8]) -> Result<Vec<Case>> {
             [&[0xd1], &good[1..]].concat(),
             "cose.not_sign1",
         )?,
+    ])
+}
+
+/// The four elements: their count, types and lengths.
+fn layout(fx: &Fixture, claims: &[u8]) -> Result<Vec<Case>> {
+    let a = &fx.a.key;
+    let p = wire::protected(a);
+    let sig = a.sign(&wire::to_be_signed(&p, claims));
+    let items = |items: Vec<Vec<u8>>| -> Vec<u8> {
+        let mut out = vec![0xd2, 0x80 | items.len() as u8];
+        items.iter().for_each(|i| out.extend_from_slice(i));
+        out
+    };
+    let (pb, cb, sb) = (bstr(&p), bstr(claims), bstr(&sig));
+    let c = |name, description, cose, code| carrying(fx, name, description, claims, cose, code);
+    Ok(vec![
         c(
             "cose_malformed_three_elements",
             "tag 18 over an array of 3 (no signature)",
