@@ -17,26 +17,27 @@
 //! `{"valid":true,"kind":..,"issuer":..,"kid":..,"issued_at":..,"expires_at":..,"credential":{..}}`
 //! or `{"valid":false,"error":{"code":..,"message":..}}`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use cli::Failure;
 use qrcred::{Credential, PublicKey, TrustStore, TrustedKey, Verified, Verifier};
 use serde::Serialize;
+
+mod cli;
 
 const USAGE: &str =
     "usage: verify --trust PUB.pem [--trust PUB2.pem ...] [--issuer ID] [--now RFC3339] [--json] CODE | @FILE | -";
 /// Largest code input read from a file or stdin; the library's own limit is far lower.
 const MAX_INPUT: u64 = 1 << 20;
 
-#[derive(Default)]
 struct Args {
     trust: Vec<PathBuf>,
     issuer: Option<String>,
     now: Option<DateTime<Utc>>,
     json: bool,
-    code: Option<String>,
+    code: String,
 }
 
 #[derive(Serialize)]
@@ -63,74 +64,56 @@ struct ErrorJson<'a> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(code) => code,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-    }
+    cli::main(run)
 }
 
-/// Runs the command; `Err` is a usage or I/O error (exit 2).
-fn run() -> Result<ExitCode, String> {
-    let Some(args) = parse_args(std::env::args().skip(1))? else {
-        println!("{USAGE}");
-        return Ok(ExitCode::SUCCESS);
+/// Runs the command: exit 0 valid, 1 refused; `Err` is a usage or I/O error (exit 2).
+fn run() -> Result<ExitCode, Failure> {
+    let Some(args) = parse_args(cli::Args::from_env(USAGE))? else {
+        return cli::help(USAGE);
     };
-    if args.trust.is_empty() {
-        return Err(format!("at least one --trust PUB.pem is needed\n{USAGE}"));
-    }
-    let source = args.code.as_deref().ok_or_else(|| format!("no code given\n{USAGE}"))?;
     let trust = load_trust(&args.trust, args.issuer.as_deref())?;
-    let text = read_code(source)?;
-    let now = args.now.unwrap_or_else(|| std::time::SystemTime::now().into());
+    let text = read_code(&args.code)?;
+    let now = cli::now_or_clock(args.now);
     let outcome = Verifier::new(trust).verify(&text, now);
     report(&outcome, args.json)?;
-    // 0 valid, 1 refused.
     Ok(ExitCode::from(u8::from(outcome.is_err())))
 }
 
 /// Parses the arguments; `None` means `--help` was asked for.
-fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut args = Args::default();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-            _ => (arg, None),
-        };
-        let mut value = || inline.clone().or_else(|| it.next()).ok_or_else(|| missing(&flag));
-        match flag.as_str() {
+fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
+    let (mut trust, mut issuer, mut now, mut json, mut code) = (Vec::new(), None, None, false, None);
+    while let Some(arg) = it.next_arg() {
+        match arg.name.as_str() {
             "-h" | "--help" => return Ok(None),
-            "--trust" => args.trust.push(PathBuf::from(value()?)),
-            "--issuer" => args.issuer = Some(value()?),
-            "--now" => args.now = Some(parse_now(&value()?)?),
-            "--json" if inline.is_none() => args.json = true,
-            f if f.starts_with("--") || (f.starts_with('-') && f != "-") => {
-                return Err(format!("unexpected argument {f:?}\n{USAGE}"));
-            }
-            _ if args.code.is_some() => return Err(format!("only one code may be given\n{USAGE}")),
-            _ => args.code = Some(flag),
+            "--trust" => trust.push(PathBuf::from(it.value(&arg)?)),
+            "--issuer" => issuer = Some(it.value(&arg)?),
+            "--now" => now = Some(cli::parse_now(&it.value(&arg)?)?),
+            "--json" if arg.inline.is_none() => json = true,
+            f if f.starts_with("--") || (f.starts_with('-') && f != "-") => return Err(it.unexpected(&arg)),
+            _ if code.is_some() => return Err(it.error("only one code may be given")),
+            _ => code = Some(arg.name),
         }
     }
-    Ok(Some(args))
+    if trust.is_empty() {
+        return Err(it.error("at least one --trust PUB.pem is needed"));
+    }
+    let code = code.ok_or_else(|| it.error("no code given"))?;
+    Ok(Some(Args {
+        trust,
+        issuer,
+        now,
+        json,
+        code,
+    }))
 }
 
-fn missing(flag: &str) -> String {
-    format!("{flag} needs a value\n{USAGE}")
-}
-
-fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("invalid --now {s:?}: {e} (expected RFC 3339, e.g. 2026-11-25T08:00:00Z)"))
-}
-
-fn load_trust(paths: &[PathBuf], issuer: Option<&str>) -> Result<TrustStore, String> {
+fn load_trust(paths: &[PathBuf], issuer: Option<&str>) -> Result<TrustStore, Failure> {
     let mut store = TrustStore::new();
     for path in paths {
-        let pem = read_text(&mut open(path)?, path)?;
-        let key = PublicKey::from_spki_pem(&pem).map_err(|e| format!("{}: {}: {e}", path.display(), e.code()))?;
+        let pem = cli::read_text(path)?;
+        let key = PublicKey::from_spki_pem(&pem)
+            .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))?;
         let id = match issuer {
             Some(id) => id.to_owned(),
             None => issuer_for(path)?,
@@ -141,13 +124,13 @@ fn load_trust(paths: &[PathBuf], issuer: Option<&str>) -> Result<TrustStore, Str
 }
 
 /// The issuer id for a key file without `--issuer`: `issuer.id` beside it, else its name.
-fn issuer_for(pem: &Path) -> Result<String, String> {
+fn issuer_for(pem: &Path) -> Result<String, Failure> {
     let id_file = pem.parent().unwrap_or(Path::new(".")).join("issuer.id");
     if id_file.is_file() {
-        let id = read_text(&mut open(&id_file)?, &id_file)?;
+        let id = cli::read_text(&id_file)?;
         let id = id.trim();
         if id.is_empty() {
-            return Err(format!("{}: empty issuer id", id_file.display()));
+            return Err(Failure::Usage(format!("{}: empty issuer id", id_file.display())));
         }
         return Ok(id.to_owned());
     }
@@ -158,11 +141,17 @@ fn issuer_for(pem: &Path) -> Result<String, String> {
 }
 
 /// The code text from the argument, `@FILE` or `-` (stdin), trimmed.
-fn read_code(source: &str) -> Result<String, String> {
+fn read_code(source: &str) -> Result<String, Failure> {
     let raw = match source {
-        "-" => read_text(&mut std::io::stdin().lock(), Path::new("<stdin>"))?,
+        "-" => {
+            let stdin = Path::new("<stdin>");
+            cli::utf8(
+                cli::read_bounded(&mut std::io::stdin().lock(), stdin, MAX_INPUT)?,
+                stdin,
+            )?
+        }
         _ => match source.strip_prefix('@') {
-            Some(file) => read_text(&mut open(Path::new(file))?, Path::new(file))?,
+            Some(file) => cli::read_text(Path::new(file))?,
             None => source.to_owned(),
         },
     };
@@ -173,24 +162,7 @@ fn read_code(source: &str) -> Result<String, String> {
     Ok(line.trim().to_owned())
 }
 
-fn open(path: &Path) -> Result<std::fs::File, String> {
-    std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Reads at most [`MAX_INPUT`] bytes of UTF-8.
-fn read_text(reader: &mut impl Read, name: &Path) -> Result<String, String> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_INPUT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{}: {e}", name.display()))?;
-    if bytes.len() as u64 > MAX_INPUT {
-        return Err(format!("{}: larger than {MAX_INPUT} bytes", name.display()));
-    }
-    String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", name.display()))
-}
-
-fn report(outcome: &qrcred::Result<Verified>, json: bool) -> Result<(), String> {
+fn report(outcome: &qrcred::Result<Verified>, json: bool) -> Result<(), Failure> {
     match (outcome, json) {
         (Ok(v), true) => println!("{}", to_json(&valid_json(v))?),
         (Ok(v), false) => print_summary(v),
@@ -222,8 +194,8 @@ fn refused_json(e: &qrcred::Error) -> RefusedJson<'_> {
     }
 }
 
-fn to_json(value: &impl Serialize) -> Result<String, String> {
-    serde_json::to_string(value).map_err(|e| format!("cannot write JSON: {e}"))
+fn to_json(value: &impl Serialize) -> Result<String, Failure> {
+    serde_json::to_string(value).map_err(|e| Failure::Usage(format!("cannot write JSON: {e}")))
 }
 
 fn print_summary(v: &Verified) {
