@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Smoke test of the command-line examples (keygen, mint, verify): their
 # arguments, outputs and exit statuses are a contract scripts rely on.
-# Run from anywhere: bash .ci/examples.sh. Needs cargo and python3.
+# Run from anywhere: bash .ci/examples.sh. Needs cargo, python3 and zbarimg.
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")/.."
+
+if ! command -v zbarimg >/dev/null; then
+  echo "examples.sh reads QR images back with zbarimg, which is missing: apt-get install -y zbar-tools" >&2
+  exit 1
+fi
 
 NOW=2026-11-25T08:00:00Z        # issue time of every minted code
 CHECK_AT=2026-11-25T09:00:00Z   # verification time: all codes valid
@@ -102,6 +107,9 @@ print("QC1:" + out)
 PY
 }
 
+# zbar FILE: the text zbarimg reads from an image (empty when none).
+zbar() { zbarimg --raw -q "$1" 2>/dev/null || true; }
+
 file_mode() { stat -c %a "$1" 2>/dev/null || stat -f %Lp "$1"; }
 
 # --- keygen ---------------------------------------------------------------
@@ -180,6 +188,24 @@ expect "mint refuses a health status valid 7d: claims.validity_too_long (exit 1)
 
 run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --valid-for 10x
 expect "mint rejects a malformed duration (exit 2)" '[ "$rc" -eq 2 ] && [[ $err == *"error: "* ]]'
+
+# --- mint pictures ----------------------------------------------------------
+run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --now "$NOW" \
+  --png "$work/status.png" --svg "$work/status.svg" --terminal
+text=$(head -n 1 <<<"$out")
+expect "mint --png --svg --terminal: the code text first, then the symbol in half blocks" \
+  '[ "$rc" -eq 0 ] && [[ $text == QC1:* ]] && [ "$(wc -l <<<"$out")" -gt 20 ] && [[ $out == *"▀"* ]]'
+expect "mint --png: zbarimg reads the code text back" '[ "$(zbar "$work/status.png")" = "$text" ]'
+expect "mint --svg: an SVG document" '[ "$(head -c 4 "$work/status.svg")" = "<svg" ]'
+expect "mint leaves no temporary files" '[ -z "$(find "$work" -maxdepth 1 -name ".*.tmp")" ]'
+
+run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --now "$NOW" \
+  --png "$work/status-q2.png" --ecc Q --module-px 2
+expect "mint --ecc Q --module-px 2: zbarimg reads it back" \
+  '[ "$rc" -eq 0 ] && [ "$(zbar "$work/status-q2.png")" = "$out" ]'
+
+run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --png "$work/bad.png" --ecc X
+expect "mint rejects --ecc X (exit 2) and writes nothing" '[ "$rc" -eq 2 ] && [ -z "$out" ] && [ ! -e "$work/bad.png" ]'
 
 echo "examples: $passed passed, $failed failed"
 if [ "$failed" -ne 0 ]; then
