@@ -71,7 +71,7 @@ mod verifier;
 // Errors and limits.
 pub use error::{
     Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, PrefixError,
-    RenderError, Result, SignatureError, TimeError,
+    RenderError, Result, ScanError, SignatureError, TimeError,
 };
 pub use limits::Limits;
 
@@ -95,6 +95,8 @@ pub use verifier::{UnverifiedCode, Verified, Verifier};
 // QR images.
 #[cfg(feature = "render")]
 pub use qr::{EccLevel, QrCode, RenderOptions, render_png, render_svg, render_terminal};
+#[cfg(feature = "scan")]
+pub use qr::{scan_image, scan_luma};
 
 /// The README's Rust example runs as a doctest, so it stays true.
 #[cfg(doctest)]
