@@ -110,6 +110,19 @@ PY
 # zbar FILE: the text zbarimg reads from an image (empty when none).
 zbar() { zbarimg --raw -q "$1" 2>/dev/null || true; }
 
+# blank_png FILE: a white 64×64 greyscale PNG, without any QR code.
+blank_png() {
+  python3 - "$1" <<'PY'
+import struct, sys, zlib
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+rows = b"".join(b"\x00" + b"\xff" * 64 for _ in range(64))
+with open(sys.argv[1], "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+PY
+}
+
 file_mode() { stat -c %a "$1" 2>/dev/null || stat -f %Lp "$1"; }
 
 # --- keygen ---------------------------------------------------------------
@@ -206,6 +219,23 @@ expect "mint --ecc Q --module-px 2: zbarimg reads it back" \
 
 run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --png "$work/bad.png" --ecc X
 expect "mint rejects --ecc X (exit 2) and writes nothing" '[ "$rc" -eq 2 ] && [ -z "$out" ] && [ ! -e "$work/bad.png" ]'
+
+# --- verify images ------------------------------------------------------------
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$work/status.png"
+expect "verify IMAGE.png: scanned and valid (exit 0, one JSON line)" \
+  '[ "$rc" -eq 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && json_has valid=true kind=health_status "issuer=$ISSUER"'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" "@$work/status-q2.png"
+expect "verify @IMAGE prints a human summary" '[ "$rc" -eq 0 ] && [ "$(head -n 1 <<<"$out")" = "VALID health_status" ]'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$FAR_FUTURE" --json - <"$work/status.png"
+expect "verify an image on stdin, expired: refused, time.expired (exit 1)" \
+  '[ "$rc" -eq 1 ] && json_has valid=false error.code=time.expired'
+
+blank_png "$work/blank.png"
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$work/blank.png"
+expect "verify a PNG without a QR code: refused, scan.no_code (exit 1)" \
+  '[ "$rc" -eq 1 ] && json_has valid=false error.code=scan.no_code'
 
 echo "examples: $passed passed, $failed failed"
 if [ "$failed" -ne 0 ]; then

@@ -1,8 +1,9 @@
-//! Verifies a code offline against trusted public keys.
+//! Verifies a code offline against trusted public keys, from its text or
+//! from a picture of it.
 //!
 //! ```text
 //! cargo run --release --example verify -- --trust PUB.pem [--trust PUB2.pem ...] \
-//!     [--issuer ID] [--now RFC3339] [--json] CODE | @FILE | -
+//!     [--issuer ID] [--now RFC3339] [--json] CODE | IMAGE | @FILE | -
 //! ```
 //!
 //! Each key's issuer id is `--issuer` if given, else the contents of an
@@ -12,11 +13,18 @@
 //! whitespace and a trailing newline are removed (a Base45 code never ends
 //! in a space, and starts with `QC1:`).
 //!
-//! Exit status: 0 valid, 1 refused, 2 usage or I/O error. With `--json`,
-//! stdout holds exactly one JSON object for exit 0 and 1:
+//! An argument naming an existing PNG or JPEG file (known by its first
+//! bytes), and a FILE or standard input holding one, is scanned instead, and
+//! every QR code found in it is verified: one result per code, in reading
+//! order. An image without a code is refused with `scan.no_code`.
+//!
+//! Exit status: 0 when every code is valid (and an image held at least one),
+//! 1 when any is refused, 2 usage or I/O error. With `--json`, stdout holds
+//! one JSON object per code, one per line, for exit 0 and 1:
 //! `{"valid":true,"kind":..,"issuer":..,"kid":..,"issued_at":..,"expires_at":..,"credential":{..}}`
 //! or `{"valid":false,"error":{"code":..,"message":..}}`.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,10 +35,14 @@ use serde::Serialize;
 
 mod cli;
 
-const USAGE: &str =
-    "usage: verify --trust PUB.pem [--trust PUB2.pem ...] [--issuer ID] [--now RFC3339] [--json] CODE | @FILE | -";
-/// Largest code input read from a file or stdin; the library's own limit is far lower.
-const MAX_INPUT: u64 = 1 << 20;
+const USAGE: &str = "usage: verify --trust PUB.pem [--trust PUB2.pem ...] [--issuer ID] [--now RFC3339] [--json] \
+CODE | IMAGE | @FILE | -";
+/// Largest code text read from a file or stdin; the library's own limit is far lower.
+const MAX_TEXT: u64 = 1 << 20;
+/// Largest image file read; the scanner then bounds its pixel count.
+const MAX_IMAGE: u64 = 64 << 20;
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+const JPEG_SIGNATURE: &[u8] = b"\xFF\xD8\xFF";
 
 struct Args {
     trust: Vec<PathBuf>,
@@ -39,6 +51,31 @@ struct Args {
     json: bool,
     code: String,
 }
+
+/// What the command was given to verify.
+enum Input {
+    /// A code text.
+    Text(String),
+    /// A PNG or JPEG file's bytes, and where they came from.
+    Image(PathBuf, Vec<u8>),
+}
+
+/// Why a code, or an image, was refused.
+struct Refusal {
+    code: &'static str,
+    message: String,
+}
+
+impl From<qrcred::Error> for Refusal {
+    fn from(e: qrcred::Error) -> Self {
+        Refusal {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+type Outcome = Result<Verified, Refusal>;
 
 #[derive(Serialize)]
 struct ValidJson<'a> {
@@ -59,8 +96,8 @@ struct RefusedJson<'a> {
 
 #[derive(Serialize)]
 struct ErrorJson<'a> {
-    code: &'a str,
-    message: String,
+    code: &'static str,
+    message: &'a str,
 }
 
 fn main() -> ExitCode {
@@ -72,12 +109,26 @@ fn run() -> Result<ExitCode, Failure> {
     let Some(args) = parse_args(cli::Args::from_env(USAGE))? else {
         return cli::help(USAGE);
     };
-    let trust = load_trust(&args.trust, args.issuer.as_deref())?;
-    let text = read_code(&args.code)?;
+    let verifier = Verifier::new(load_trust(&args.trust, args.issuer.as_deref())?);
     let now = cli::now_or_clock(args.now);
-    let outcome = Verifier::new(trust).verify(&text, now);
-    report(&outcome, args.json)?;
-    Ok(ExitCode::from(u8::from(outcome.is_err())))
+    let outcomes = match read_input(&args.code)? {
+        Input::Text(text) => vec![verifier.verify(&text, now).map_err(Refusal::from)],
+        Input::Image(name, bytes) => verify_image(&verifier, &name, &bytes, now),
+    };
+    report(&outcomes, args.json)?;
+    Ok(ExitCode::from(u8::from(outcomes.iter().any(Result::is_err))))
+}
+
+/// Every code in the image, verified; a refusal if it holds none.
+fn verify_image(verifier: &Verifier<TrustStore>, name: &Path, bytes: &[u8], now: DateTime<Utc>) -> Vec<Outcome> {
+    match verifier.verify_image(bytes, now) {
+        Ok(results) if results.is_empty() => vec![Err(Refusal {
+            code: "scan.no_code",
+            message: format!("no QR code found in the image {}", name.display()),
+        })],
+        Ok(results) => results.into_iter().map(|r| r.map_err(Refusal::from)).collect(),
+        Err(e) => vec![Err(e.into())],
+    }
 }
 
 /// Parses the arguments; `None` means `--help` was asked for.
@@ -140,34 +191,62 @@ fn issuer_for(pem: &Path) -> Result<String, Failure> {
     Ok(stem.to_owned())
 }
 
-/// The code text from the argument, `@FILE` or `-` (stdin), trimmed.
-fn read_code(source: &str) -> Result<String, Failure> {
-    let raw = match source {
-        "-" => {
-            let stdin = Path::new("<stdin>");
-            cli::utf8(
-                cli::read_bounded(&mut std::io::stdin().lock(), stdin, MAX_INPUT)?,
-                stdin,
-            )?
+/// The code text from the argument, `@FILE` or `-` (stdin), or the image
+/// the argument, FILE or stdin holds.
+fn read_input(source: &str) -> Result<Input, Failure> {
+    let name = PathBuf::from(source.strip_prefix('@').unwrap_or(source));
+    let bytes = match source {
+        "-" => cli::read_bounded(&mut std::io::stdin().lock(), Path::new("<stdin>"), MAX_IMAGE)?,
+        _ if source.starts_with('@') || is_image_file(&name) => {
+            cli::read_bounded(&mut cli::open(&name)?, &name, MAX_IMAGE)?
         }
-        _ => match source.strip_prefix('@') {
-            Some(file) => cli::read_text(Path::new(file))?,
-            None => source.to_owned(),
-        },
+        _ => return Ok(Input::Text(trim_line(source))),
     };
+    if is_image(&bytes) {
+        return Ok(Input::Image(name, bytes));
+    }
+    if bytes.len() as u64 > MAX_TEXT {
+        return Err(Failure::Usage(format!(
+            "{}: larger than {MAX_TEXT} bytes",
+            name.display()
+        )));
+    }
+    Ok(Input::Text(trim_line(&cli::utf8(bytes, &name)?)))
+}
+
+/// Whether `path` is a file that starts like a PNG or JPEG file.
+fn is_image_file(path: &Path) -> bool {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(PNG_SIGNATURE.len() as u64).read_to_end(&mut head))
+        .is_ok_and(|_| is_image(&head))
+}
+
+fn is_image(bytes: &[u8]) -> bool {
+    bytes.starts_with(PNG_SIGNATURE) || bytes.starts_with(JPEG_SIGNATURE)
+}
+
+/// The text without a trailing line end and surrounding whitespace.
+fn trim_line(raw: &str) -> String {
     let line = raw
         .strip_suffix("\r\n")
         .or_else(|| raw.strip_suffix('\n'))
-        .unwrap_or(&raw);
-    Ok(line.trim().to_owned())
+        .unwrap_or(raw);
+    line.trim().to_owned()
 }
 
-fn report(outcome: &qrcred::Result<Verified>, json: bool) -> Result<(), Failure> {
-    match (outcome, json) {
-        (Ok(v), true) => println!("{}", to_json(&valid_json(v))?),
-        (Ok(v), false) => print_summary(v),
-        (Err(e), true) => println!("{}", to_json(&refused_json(e))?),
-        (Err(e), false) => println!("REFUSED {}: {e}", e.code()),
+/// One line of JSON, or one human summary, per code.
+fn report(outcomes: &[Outcome], json: bool) -> Result<(), Failure> {
+    for (i, outcome) in outcomes.iter().enumerate() {
+        if !json && outcomes.len() > 1 {
+            println!("code {} of {}:", i + 1, outcomes.len());
+        }
+        match (outcome, json) {
+            (Ok(v), true) => println!("{}", to_json(&valid_json(v))?),
+            (Ok(v), false) => print_summary(v),
+            (Err(r), true) => println!("{}", to_json(&refused_json(r))?),
+            (Err(r), false) => println!("REFUSED {}: {}", r.code, r.message),
+        }
     }
     Ok(())
 }
@@ -184,12 +263,12 @@ fn valid_json(v: &Verified) -> ValidJson<'_> {
     }
 }
 
-fn refused_json(e: &qrcred::Error) -> RefusedJson<'_> {
+fn refused_json(refusal: &Refusal) -> RefusedJson<'_> {
     RefusedJson {
         valid: false,
         error: ErrorJson {
-            code: e.code(),
-            message: e.to_string(),
+            code: refusal.code,
+            message: &refusal.message,
         },
     }
 }
