@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Smoke test of the command-line examples (keygen, mint, verify): their
+# Smoke test of the command-line examples (keygen, mint, verify, demo): their
 # arguments, outputs and exit statuses are a contract scripts rely on.
 # Run from anywhere: bash .ci/examples.sh. Needs cargo, python3 and zbarimg.
 set -euo pipefail
@@ -109,6 +109,12 @@ PY
 
 # zbar FILE: the text zbarimg reads from an image (empty when none).
 zbar() { zbarimg --raw -q "$1" 2>/dev/null || true; }
+
+# nonempty FILE...: every FILE exists and is not empty.
+nonempty() {
+  local f
+  for f; do [ -s "$f" ] || return 1; done
+}
 
 # blank_png FILE: a white 64×64 greyscale PNG, without any QR code.
 blank_png() {
@@ -236,6 +242,16 @@ blank_png "$work/blank.png"
 run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$work/blank.png"
 expect "verify a PNG without a QR code: refused, scan.no_code (exit 1)" \
   '[ "$rc" -eq 1 ] && json_has valid=false error.code=scan.no_code'
+
+# --- demo -----------------------------------------------------------------------
+demo=$work/demo
+run demo --out "$demo"
+expect "demo exits 0 and says so" '[ "$rc" -eq 0 ] && [[ $out == *"Everything behaved as expected."* ]]'
+expect "demo writes a PNG per kind" \
+  'nonempty "$demo"/{health_status,vaccination,test_result,recovery,access_pass}.png'
+text=$(grep -m 1 '^QC1:' <<<"$out" || true)
+expect "demo: zbarimg reads the health status PNG back to the code text it printed" \
+  '[[ $text == QC1:* ]] && [ "$(zbar "$demo/health_status.png")" = "$text" ]'
 
 echo "examples: $passed passed, $failed failed"
 if [ "$failed" -ne 0 ]; then
