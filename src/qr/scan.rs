@@ -4,8 +4,8 @@
 //! with the work per pass bounded. A scan makes up to four passes and stops
 //! at the first that finds a symbol: the image as it is; stretched to the
 //! full grey range if its contrast is low; at half size, which averages
-//! noise away; inverted (light modules on a dark ground, as some phone
-//! screens show them).
+//! noise away; inverted at half size (light modules on a dark ground, as
+//! some phone screens show them).
 
 mod detect;
 mod file;
@@ -102,29 +102,31 @@ fn check_dimensions(width: u32, height: u32, limits: &Limits) -> Result<()> {
 /// Runs the detector on the image, then on variants of it, and returns the
 /// symbols of the first pass that finds any: the image as it is; stretched to
 /// the full grey range if its contrast is low; at half size (each pixel the
-/// mean of four, which halves the noise); inverted.
+/// mean of four, which halves the noise); inverted at half size. A frame
+/// without a code costs two to three full-size passes.
 fn passes(width: u32, height: u32, pixels: &[u8]) -> Result<Vec<Symbol>, ScanError> {
-    let full_size = |pixels: &[u8]| detect::find_symbols(width, height, pixels, 1.0);
-    let symbols = full_size(pixels)?;
+    let symbols = detect::find_symbols(width, height, pixels, 1.0)?;
     if !symbols.is_empty() {
         return Ok(symbols);
     }
     let stretched = stretch_contrast(pixels);
     let pixels = stretched.as_deref().unwrap_or(pixels);
     if stretched.is_some() {
-        let symbols = full_size(pixels)?;
+        let symbols = detect::find_symbols(width, height, pixels, 1.0)?;
         if !symbols.is_empty() {
             return Ok(symbols);
         }
     }
-    if let Some((half_width, half_height, half)) = half_size(width, height, pixels) {
-        let symbols = detect::find_symbols(half_width, half_height, &half, 2.0)?;
-        if !symbols.is_empty() {
-            return Ok(symbols);
-        }
+    let Some((half_width, half_height, half)) = half_size(width, height, pixels) else {
+        let inverted: Vec<u8> = pixels.iter().map(|p| !p).collect();
+        return detect::find_symbols(width, height, &inverted, 1.0);
+    };
+    let symbols = detect::find_symbols(half_width, half_height, &half, 2.0)?;
+    if !symbols.is_empty() {
+        return Ok(symbols);
     }
-    let inverted: Vec<u8> = pixels.iter().map(|p| !p).collect();
-    full_size(&inverted)
+    let inverted: Vec<u8> = half.iter().map(|p| !p).collect();
+    detect::find_symbols(half_width, half_height, &inverted, 2.0)
 }
 
 /// The image at half its width and height, each pixel the mean of a 2×2
