@@ -44,6 +44,9 @@ pub enum Error {
     /// An image could not be read for scanning (feature `scan`).
     #[error(transparent)]
     Scan(#[from] ScanError),
+    /// A code text could not be drawn as a QR symbol.
+    #[error(transparent)]
+    Render(#[from] RenderError),
 }
 
 impl Error {
@@ -61,6 +64,7 @@ impl Error {
             Error::Claims(e) => e.code(),
             Error::Limits(e) => e.code(),
             Error::Scan(e) => e.code(),
+            Error::Render(e) => e.code(),
         }
     }
 }
@@ -293,6 +297,20 @@ layer_error! {
     }
 }
 
+layer_error! {
+    /// Errors of QR rendering.
+    RenderError {
+        /// A character outside the QR alphanumeric set (the Base45 alphabet).
+        NotAlphanumeric { position: usize } => "render.not_alphanumeric", "character {position} is not in the QR alphanumeric set; only code texts can be drawn";
+        /// The text does not fit in the largest QR symbol at this ECC level.
+        TooLong { length: usize } => "render.too_long", "a text of {length} characters does not fit in a QR symbol at this error-correction level";
+        /// Module size or quiet zone out of range.
+        InvalidOptions => "render.invalid_options", "module size must be 1 to 64 pixels and the quiet zone 0 to 16 modules";
+        /// The PNG encoder failed.
+        Png => "render.png", "the PNG image could not be written";
+    }
+}
+
 /// A `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
@@ -314,6 +332,7 @@ mod tests {
             ClaimsError::CODES,
             LimitsError::CODES,
             ScanError::CODES,
+            RenderError::CODES,
         ]
         .concat();
         let mut sorted = all.clone();

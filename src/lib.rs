@@ -61,6 +61,7 @@ mod cose;
 mod error;
 mod issuer;
 mod keys;
+pub mod layers;
 mod limits;
 mod model;
 mod prefix;
@@ -71,7 +72,7 @@ mod verifier;
 // Errors and limits.
 pub use error::{
     Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, PrefixError,
-    Result, ScanError, SignatureError, TimeError,
+    RenderError, Result, ScanError, SignatureError, TimeError,
 };
 pub use limits::Limits;
 
@@ -93,8 +94,35 @@ pub use prefix::PREFIX;
 pub use verifier::{UnverifiedCode, Verified, Verifier};
 
 // QR images.
+#[cfg(feature = "render")]
+pub use qr::{EccLevel, QrCode, RenderOptions, render_png, render_svg, render_terminal};
 #[cfg(feature = "scan")]
 pub use qr::{scan_image, scan_luma};
+
+/// Internals exposed only to `cargo fuzz` builds (`--cfg fuzzing`), so the
+/// claims decoder can be fuzzed with a round-trip oracle. Not an API.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    use alloc::vec::Vec;
+
+    /// The round-trip oracle of the claims layer: when `bytes` decodes, its
+    /// deterministic re-encoding must decode to the same claims and encode
+    /// to the same bytes again (panics otherwise). Returns the re-encoding.
+    pub fn claims_round_trip(bytes: &[u8]) -> Option<Vec<u8>> {
+        let limits = crate::Limits::DEFAULT;
+        let claims = crate::claims::decode(bytes, &limits).ok()?;
+        let again = crate::claims::encode(&claims).ok()?;
+        let back = crate::claims::decode(&again, &limits).ok()?;
+        assert_eq!(back, claims, "claims changed in a round trip");
+        assert_eq!(
+            crate::claims::encode(&back).ok()?,
+            again,
+            "encoding is not deterministic"
+        );
+        Some(again)
+    }
+}
 
 /// The README's Rust example runs as a doctest, so it stays true.
 #[cfg(doctest)]

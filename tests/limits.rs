@@ -1,0 +1,188 @@
+//! Hostile inputs are refused with a `limits.*` code, cheaply: a counting
+//! allocator checks that none makes the library allocate more than 1 MiB
+//! beyond the input it was handed.
+
+// A global allocator can only be written with `unsafe`; it forwards to the
+// system allocator unchanged. The library itself forbids unsafe code.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use qrcred::{BirthDate, Colour, Credential, CredentialBody, HealthStatus, Issuer, IssuerKey, Subject};
+use qrcred::{TrustStore, TrustedKey, Verifier};
+
+/// Counts bytes currently allocated and the peak since the last reset.
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Tests in this file measure the one process-wide counter: one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Runs `f` and returns its result with the peak bytes it allocated on top
+/// of what was allocated before.
+fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = CURRENT.load(Ordering::SeqCst);
+    PEAK.store(base, Ordering::SeqCst);
+    let out = f();
+    (out, PEAK.load(Ordering::SeqCst) - base)
+}
+
+const MIB: usize = 1 << 20;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-25T08:00:00Z")
+        .expect("time")
+        .to_utc()
+}
+
+fn key() -> IssuerKey {
+    IssuerKey::from_seed(&[1; 32])
+}
+
+fn verifier() -> Verifier<TrustStore> {
+    Verifier::new(TrustStore::new().with(TrustedKey::new(*key().public_key(), "CN-SN-XA")))
+}
+
+/// A correctly signed COSE_Sign1 around `payload` (so only the payload is hostile).
+fn signed(payload: &[u8]) -> Vec<u8> {
+    let bstr = |b: &[u8]| {
+        let mut out = match b.len() {
+            n @ 0..=23 => vec![0x40 | n as u8],
+            n @ 24..=255 => vec![0x58, n as u8],
+            n => vec![0x59, (n >> 8) as u8, n as u8],
+        };
+        out.extend_from_slice(b);
+        out
+    };
+    let mut protected = vec![0xa2, 0x01, 0x27, 0x04];
+    protected.extend(bstr(&key().kid().0));
+    let mut tbs = vec![0x84, 0x6a];
+    tbs.extend_from_slice(b"Signature1");
+    tbs.extend(bstr(&protected));
+    tbs.push(0x40);
+    tbs.extend(bstr(payload));
+    let mut out = vec![0xd2, 0x84];
+    out.extend(bstr(&protected));
+    out.push(0xa0);
+    out.extend(bstr(payload));
+    out.extend(bstr(&key().sign(&tbs)));
+    out
+}
+
+fn refused_cheaply(input_len: usize, f: impl FnOnce() -> qrcred::Result<qrcred::Verified>) -> &'static str {
+    let (result, peak) = peak_during(f);
+    let code = result.expect_err("must be refused").code();
+    assert!(
+        peak <= input_len + MIB,
+        "{code}: allocated {peak} bytes for {input_len} bytes of input"
+    );
+    code
+}
+
+#[test]
+fn a_64_mib_inflate_bomb() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&vec![0u8; 64 * MIB]).expect("write");
+    let bomb = z.finish().expect("finish");
+    let v = verifier();
+    assert_eq!(
+        refused_cheaply(bomb.len(), || v.verify_bytes(&bomb, now())),
+        "limits.inflated_too_large"
+    );
+}
+
+#[test]
+fn cbor_nested_10000_deep() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut deep = vec![0x81; 10_000];
+    deep.push(0x00);
+    let cose = signed(&deep);
+    let v = verifier();
+    assert_eq!(
+        refused_cheaply(cose.len(), || v.verify_bytes(&cose, now())),
+        "limits.cbor_too_deep"
+    );
+    // Unsigned, in the COSE structure itself.
+    let mut outer = vec![0xd2];
+    outer.extend(vec![0x81; 10_000]);
+    outer.push(0x00);
+    assert_eq!(
+        refused_cheaply(outer.len(), || v.verify_bytes(&outer, now())),
+        "limits.cbor_too_deep"
+    );
+}
+
+#[test]
+fn a_10_mib_text() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let text = format!("QC1:{}", "0".repeat(10 * MIB));
+    let v = verifier();
+    assert_eq!(
+        refused_cheaply(text.len(), || v.verify(&text, now())),
+        "limits.text_too_long"
+    );
+}
+
+#[test]
+fn a_cose_structure_claiming_a_4_gib_string() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let v = verifier();
+    for claim in [
+        // The protected header bstr claims 4 GiB - 1.
+        vec![0xd2, 0x84, 0x5a, 0xff, 0xff, 0xff, 0xff, 0xa0],
+        // A valid start, then a 4 GiB payload.
+        [&signed(b"\xa0")[..17], &[0x5a, 0xff, 0xff, 0xff, 0xff][..]].concat(),
+        // 2^64 - 1 array items.
+        vec![0xd2, 0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+    ] {
+        assert_eq!(
+            refused_cheaply(claim.len(), || v.verify_bytes(&claim, now())),
+            "limits.cbor_length"
+        );
+    }
+}
+
+#[test]
+fn a_valid_code_costs_little_too() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let credential = Credential {
+        subject: Subject::new("王", "小明", BirthDate::Year(1990)),
+        body: CredentialBody::HealthStatus(HealthStatus {
+            colour: Colour::Green,
+            reason: None,
+        }),
+    };
+    let code = Issuer::new(key(), "CN-SN-XA")
+        .issue(&credential, TimeDelta::hours(1), now())
+        .expect("issues");
+    let v = verifier();
+    let (result, peak) = peak_during(|| v.verify(&code, now()));
+    assert!(result.is_ok());
+    assert!(peak < 64 * 1024, "verifying one code allocated {peak} bytes");
+}
