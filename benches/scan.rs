@@ -3,7 +3,7 @@
 //! same image without a code (every pass runs); and a 1280×720 frame with
 //! the code in a photo-like scene.
 //!
-//! `cargo bench --features scan --bench scan`
+//! `cargo bench --bench scan`
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use qrcred::{EccLevel, Limits, QrCode, scan_image, scan_luma};

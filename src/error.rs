@@ -41,12 +41,12 @@ pub enum Error {
     /// An input exceeded a configured [`Limits`](crate::Limits) bound.
     #[error(transparent)]
     Limits(#[from] LimitsError),
-    /// An image could not be read for scanning (feature `scan`).
-    #[error(transparent)]
-    Scan(#[from] ScanError),
     /// A code text could not be drawn as a QR symbol.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// An image could not be read for scanning (feature `scan`).
+    #[error(transparent)]
+    Scan(#[from] ScanError),
 }
 
 impl Error {
@@ -63,8 +63,8 @@ impl Error {
             Error::Time(e) => e.code(),
             Error::Claims(e) => e.code(),
             Error::Limits(e) => e.code(),
-            Error::Scan(e) => e.code(),
             Error::Render(e) => e.code(),
+            Error::Scan(e) => e.code(),
         }
     }
 }
@@ -331,8 +331,8 @@ mod tests {
             TimeError::CODES,
             ClaimsError::CODES,
             LimitsError::CODES,
-            ScanError::CODES,
             RenderError::CODES,
+            ScanError::CODES,
         ]
         .concat();
         let mut sorted = all.clone();

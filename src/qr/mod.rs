@@ -1,4 +1,5 @@
-//! Code text ⇄ QR image: rendering (feature `render`) and scanning (feature `scan`).
+//! Code text ⇄ QR image: rendering (feature `render`) and scanning
+//! (feature `scan`).
 
 #[cfg(feature = "render")]
 mod encode;
