@@ -3,10 +3,10 @@
 //! same image without a code (every pass runs); and a 1280×720 frame with
 //! the code in a photo-like scene.
 //!
-//! `cargo bench --features scan --bench scan`
+//! `cargo bench --bench scan`
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use qrcred::{Limits, scan_image, scan_luma};
+use qrcred::{EccLevel, Limits, QrCode, scan_image, scan_luma};
 use std::hint::black_box;
 
 #[allow(dead_code)]
@@ -27,9 +27,11 @@ fn text() -> String {
 }
 
 fn code_image(text: &str) -> Gray {
-    let symbol = qrcode::QrCode::with_version(text, qrcode::Version::Normal(9), qrcode::EcLevel::M).expect("fits 9-M");
-    let modules: Vec<bool> = symbol.to_colors().iter().map(|c| *c == qrcode::Color::Dark).collect();
-    draw_modules(&modules, symbol.width() as u32, 4, 300)
+    let symbol = QrCode::encode(text, EccLevel::M).expect("fits");
+    assert_eq!(symbol.version(), 9, "version 9-M");
+    let size = symbol.size();
+    let modules: Vec<bool> = (0..size * size).map(|i| symbol.is_dark(i % size, i / size)).collect();
+    draw_modules(&modules, size as u32, 4, 300)
 }
 
 fn png(img: &Gray) -> Vec<u8> {

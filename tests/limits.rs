@@ -186,3 +186,46 @@ fn a_valid_code_costs_little_too() {
     assert!(result.is_ok());
     assert!(peak < 64 * 1024, "verifying one code allocated {peak} bytes");
 }
+
+/// An image file whose header claims more pixels than `max_image_pixels`
+/// is refused from that header, before any pixel buffer exists.
+#[cfg(feature = "scan")]
+#[test]
+fn an_image_header_claiming_10_gigapixels() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut header = Vec::new();
+    let mut encoder = png::Encoder::new(&mut header, 100_000, 100_000);
+    encoder.set_color(png::ColorType::Rgba);
+    drop(encoder.write_header().expect("signature and IHDR"));
+    let (result, peak) = peak_during(|| qrcred::scan_image(&header, &qrcred::Limits::DEFAULT));
+    assert_eq!(result.expect_err("too large").code(), "limits.image_too_large");
+    assert!(peak < MIB, "refusing the header allocated {peak} bytes");
+}
+
+/// Reading and scanning a real image costs a few bytes per pixel: the
+/// bound `Limits::max_image_pixels` documents (about 5 for RGBA PNG).
+#[cfg(feature = "scan")]
+#[test]
+fn scanning_a_4_megapixel_rgba_png_allocates_under_6_bytes_per_pixel() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let side = 2048u32;
+    // A low-contrast gradient, so that the contrast-stretch pass runs too.
+    let rgba: Vec<u8> = (0..side * side)
+        .flat_map(|i| {
+            let v = (100 + (i % side) * 60 / side) as u8;
+            [v, v, v, 255]
+        })
+        .collect();
+    let mut file = Vec::new();
+    let mut encoder = png::Encoder::new(&mut file, side, side);
+    encoder.set_color(png::ColorType::Rgba);
+    let mut writer = encoder.write_header().expect("header");
+    writer.write_image_data(&rgba).expect("data");
+    writer.finish().expect("end");
+    drop(rgba);
+    let (result, peak) = peak_during(|| qrcred::scan_image(&file, &qrcred::Limits::DEFAULT));
+    assert_eq!(result.expect("scans"), Vec::<String>::new());
+    let pixels = (side * side) as usize;
+    assert!(peak < 6 * pixels, "{} bytes per pixel", peak as f64 / pixels as f64);
+    println!("peak {:.2} bytes per pixel", peak as f64 / pixels as f64);
+}

@@ -1,6 +1,7 @@
-//! The QR scanner (feature `scan`): robustness against zbarimg, the EU DCC
-//! test images, hostile input, and the API's promises.
-#![cfg(feature = "scan")]
+//! The QR scanner (feature `scan`; the test images come from the renderer,
+//! feature `render`): robustness against zbarimg, the EU DCC test images,
+//! hostile input, and the API's promises.
+#![cfg(all(feature = "scan", feature = "render"))]
 
 mod scan {
     pub mod api;

@@ -2,19 +2,31 @@
 //! every text, in reading order, once; file variants; one verification
 //! result per code.
 
-use qrcred::{Limits, Verifier, scan_image, scan_luma};
+use qrcred::{EccLevel, Limits, QrCode, RenderOptions, Verifier, scan_image, scan_luma};
 
 use crate::samples::{KINDS, code, draw, now, png, trust};
 use crate::transform::Gray;
 
-/// Four different codes in a 2×2 grid, the right column 12 px lower.
+/// Four codes in a 2×2 grid, the right column 12 px lower.
 fn grid(texts: [&str; 4]) -> Gray {
+    grid_of(texts.map(|text| draw(text, 4, 300)))
+}
+
+fn grid_of(images: [Gray; 4]) -> Gray {
     let mut sheet = Gray::filled(640, 640, 255);
-    for (i, text) in texts.iter().enumerate() {
+    for (i, image) in images.iter().enumerate() {
         let (col, row) = ((i % 2) as u32, (i / 2) as u32);
-        sheet.paste(&draw(text, 4, 300), 10 + 320 * col, 10 + 320 * row + 12 * col);
+        sheet.paste(image, 10 + 320 * col, 10 + 320 * row + 12 * col);
     }
     sheet
+}
+
+/// Any bytes as a QR symbol in the mode the `qrcode` crate picks (byte mode
+/// for lower case), which the library's alphanumeric renderer cannot draw.
+fn draw_bytes(bytes: &[u8], module: u32) -> Gray {
+    let symbol = qrcode::QrCode::new(bytes).expect("fits");
+    let modules: Vec<bool> = symbol.to_colors().iter().map(|c| *c == qrcode::Color::Dark).collect();
+    crate::transform::draw_modules(&modules, symbol.width() as u32, module, 300)
 }
 
 #[test]
@@ -24,6 +36,26 @@ fn luma_and_png_give_the_same_text() {
     let from_luma = scan_luma(img.width, img.height, &img.pixels, &Limits::DEFAULT).expect("scans");
     assert_eq!(from_luma, [text.as_str()]);
     assert_eq!(scan_image(&png(&img), &Limits::DEFAULT).expect("scans"), [text]);
+}
+
+#[test]
+fn every_rendered_png_reads_back() {
+    let mut read = 0;
+    for kind in KINDS {
+        let text = code(kind);
+        for ecc in EccLevel::ALL {
+            let symbol = QrCode::encode(&text, ecc).expect("encodes");
+            for px in [1, 2, 3, 5, 8] {
+                let png = symbol
+                    .to_png(&RenderOptions::DEFAULT.with_ecc(ecc).with_module_px(px))
+                    .expect("png");
+                let found = scan_image(&png, &Limits::DEFAULT).expect("scans");
+                assert_eq!(found, [text.as_str()], "{kind} at {ecc:?}, {px} px");
+                read += 1;
+            }
+        }
+    }
+    assert_eq!(read, 5 * 4 * 5);
 }
 
 #[test]
@@ -47,16 +79,14 @@ fn every_qr_text_is_returned_not_only_qrcred_codes() {
         "HC1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDE",
         "x",
     ];
-    let sheet = grid(texts);
+    let sheet = grid_of(texts.map(|text| draw_bytes(text.as_bytes(), 4)));
     let found = scan_luma(sheet.width, sheet.height, &sheet.pixels, &Limits::DEFAULT).expect("scans");
     assert_eq!(found, texts);
 }
 
 #[test]
 fn bytes_that_are_not_utf8_come_back_as_decoded_text() {
-    let symbol = qrcode::QrCode::new([0xFF, 0xFE, 0x80, b'Q', b'C']).expect("fits");
-    let modules: Vec<bool> = symbol.to_colors().iter().map(|c| *c == qrcode::Color::Dark).collect();
-    let img = crate::transform::draw_modules(&modules, symbol.width() as u32, 6, 300);
+    let img = draw_bytes(&[0xFF, 0xFE, 0x80, b'Q', b'C'], 6);
     let found = scan_luma(img.width, img.height, &img.pixels, &Limits::DEFAULT).expect("scans");
     // Byte mode without an ECI is read as ISO 8859-1 (ISO 18004 default).
     assert_eq!(found, ["ÿþ\u{80}QC"]);

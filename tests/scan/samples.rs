@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use qrcred::{Credential, Issuer, IssuerKey, PublicKey, TrustStore, TrustedKey};
+use qrcred::{Credential, EccLevel, Issuer, IssuerKey, PublicKey, QrCode, TrustStore, TrustedKey};
 
 use crate::transform::{Gray, draw_modules};
 
@@ -38,13 +38,14 @@ pub fn trust() -> TrustStore {
     TrustStore::new().with(TrustedKey::new(public, ISSUER))
 }
 
-/// `text` as a QR symbol at error-correction level M (the smallest version
-/// that holds it, alphanumeric mode), `module` pixels per module, centred on
-/// a white `canvas`×`canvas` image.
+/// `text` as the library's renderer encodes it (error-correction level M,
+/// the smallest version that holds it, alphanumeric mode), `module` pixels
+/// per module, centred on a white `canvas`×`canvas` image.
 pub fn draw(text: &str, module: u32, canvas: u32) -> Gray {
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).expect("fits");
-    let modules: Vec<bool> = code.to_colors().iter().map(|c| *c == qrcode::Color::Dark).collect();
-    let size = code.width() as u32;
+    let symbol = QrCode::encode(text, EccLevel::M).expect("fits");
+    let size = symbol.size();
+    let modules: Vec<bool> = (0..size * size).map(|i| symbol.is_dark(i % size, i / size)).collect();
+    let size = size as u32;
     assert!(size * module + 8 * module <= canvas, "a 4-module quiet zone fits");
     draw_modules(&modules, size, module, canvas)
 }
