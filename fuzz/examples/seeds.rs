@@ -13,8 +13,8 @@
 //! (with `iss`, a later `nbf` and a fixed `cti`) and one `<kind>_zlib` (the
 //! payload zlib-compressed although that is longer, which readers accept):
 //! `text/` and `verifier/` get the code text, `cose/` the payload bytes,
-//! `claims/` the claims bytes (but for the zlib variant, whose claims are
-//! the plain ones).
+//! `claims/` and `verifier/` the claims bytes (but for the zlib variant,
+//! whose claims are the plain ones); the verifier target signs those itself.
 
 use std::fs;
 use std::io::Write;
@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use chrono::TimeDelta;
 use flate2::{Compression, write::ZlibEncoder};
 use qrcred::{Credential, CtiPolicy, IssueOptions, Issuer, PREFIX, layers};
-use qrcred_fuzz::{ISSUER, issued_at, issuer_key, now, verifier};
+use qrcred_fuzz::{ISSUER, issued_at, issuer_key, now, sign_claims, verifier};
 
 const TARGETS: [&str; 4] = ["text", "cose", "claims", "verifier"];
 
@@ -91,7 +91,13 @@ fn write_seeds(seeds: &Path, name: &str, payload: &[u8]) {
     write("verifier", "txt", text.as_bytes());
     write("cose", "bin", payload);
     if !name.ends_with("_zlib") {
-        write("claims", "cbor", claims_of(&cose));
+        let claims = claims_of(&cose);
+        let signed = sign_claims(claims);
+        verifier()
+            .verify(&signed, now())
+            .expect("the claims, signed by hand, verify");
+        write("claims", "cbor", claims);
+        write("verifier", "cbor", claims);
     }
 }
 
