@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Smoke test of the command-line examples (keygen, mint, verify): their
+# Smoke test of the command-line examples (keygen, mint, verify, demo): their
 # arguments, outputs and exit statuses are a contract scripts rely on.
-# Run from anywhere: bash .ci/examples.sh. Needs cargo and python3.
+# Run from anywhere: bash .ci/examples.sh. Needs cargo, python3 and zbarimg.
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")/.."
+
+if ! command -v zbarimg >/dev/null; then
+  echo "examples.sh reads QR images back with zbarimg, which is missing: apt-get install -y zbar-tools" >&2
+  exit 1
+fi
 
 NOW=2026-11-25T08:00:00Z        # issue time of every minted code
 CHECK_AT=2026-11-25T09:00:00Z   # verification time: all codes valid
@@ -102,6 +107,28 @@ print("QC1:" + out)
 PY
 }
 
+# zbar FILE: the text zbarimg reads from an image (empty when none).
+zbar() { zbarimg --raw -q "$1" 2>/dev/null || true; }
+
+# nonempty FILE...: every FILE exists and is not empty.
+nonempty() {
+  local f
+  for f; do [ -s "$f" ] || return 1; done
+}
+
+# blank_png FILE: a white 64×64 greyscale PNG, without any QR code.
+blank_png() {
+  python3 - "$1" <<'PY'
+import struct, sys, zlib
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+rows = b"".join(b"\x00" + b"\xff" * 64 for _ in range(64))
+with open(sys.argv[1], "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+PY
+}
+
 file_mode() { stat -c %a "$1" 2>/dev/null || stat -f %Lp "$1"; }
 
 # --- keygen ---------------------------------------------------------------
@@ -180,6 +207,51 @@ expect "mint refuses a health status valid 7d: claims.validity_too_long (exit 1)
 
 run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --valid-for 10x
 expect "mint rejects a malformed duration (exit 2)" '[ "$rc" -eq 2 ] && [[ $err == *"error: "* ]]'
+
+# --- mint pictures ----------------------------------------------------------
+run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --now "$NOW" \
+  --png "$work/status.png" --svg "$work/status.svg" --terminal
+text=$(head -n 1 <<<"$out")
+expect "mint --png --svg --terminal: the code text first, then the symbol in half blocks" \
+  '[ "$rc" -eq 0 ] && [[ $text == QC1:* ]] && [ "$(wc -l <<<"$out")" -gt 20 ] && [[ $out == *"▀"* ]]'
+expect "mint --png: zbarimg reads the code text back" '[ "$(zbar "$work/status.png")" = "$text" ]'
+expect "mint --svg: an SVG document" '[ "$(head -c 4 "$work/status.svg")" = "<svg" ]'
+expect "mint leaves no temporary files" '[ -z "$(find "$work" -maxdepth 1 -name ".*.tmp")" ]'
+
+run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --now "$NOW" \
+  --png "$work/status-q2.png" --ecc Q --module-px 2
+expect "mint --ecc Q --module-px 2: zbarimg reads it back" \
+  '[ "$rc" -eq 0 ] && [ "$(zbar "$work/status-q2.png")" = "$out" ]'
+
+run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --png "$work/bad.png" --ecc X
+expect "mint rejects --ecc X (exit 2) and writes nothing" '[ "$rc" -eq 2 ] && [ -z "$out" ] && [ ! -e "$work/bad.png" ]'
+
+# --- verify images ------------------------------------------------------------
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$work/status.png"
+expect "verify IMAGE.png: scanned and valid (exit 0, one JSON line)" \
+  '[ "$rc" -eq 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && json_has valid=true kind=health_status "issuer=$ISSUER"'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" "@$work/status-q2.png"
+expect "verify @IMAGE prints a human summary" '[ "$rc" -eq 0 ] && [ "$(head -n 1 <<<"$out")" = "VALID health_status" ]'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$FAR_FUTURE" --json - <"$work/status.png"
+expect "verify an image on stdin, expired: refused, time.expired (exit 1)" \
+  '[ "$rc" -eq 1 ] && json_has valid=false error.code=time.expired'
+
+blank_png "$work/blank.png"
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$work/blank.png"
+expect "verify a PNG without a QR code: refused, scan.no_code (exit 1)" \
+  '[ "$rc" -eq 1 ] && json_has valid=false error.code=scan.no_code'
+
+# --- demo -----------------------------------------------------------------------
+demo=$work/demo
+run demo --out "$demo"
+expect "demo exits 0 and says so" '[ "$rc" -eq 0 ] && [[ $out == *"Everything behaved as expected."* ]]'
+expect "demo writes a PNG per kind" \
+  'nonempty "$demo"/{health_status,vaccination,test_result,recovery,access_pass}.png'
+text=$(grep -m 1 '^QC1:' <<<"$out" || true)
+expect "demo: zbarimg reads the health status PNG back to the code text it printed" \
+  '[[ $text == QC1:* ]] && [ "$(zbar "$demo/health_status.png")" = "$text" ]'
 
 echo "examples: $passed passed, $failed failed"
 if [ "$failed" -ne 0 ]; then

@@ -17,26 +17,15 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use cli::{Failure, io_error};
 use qrcred::IssuerKey;
+
+mod cli;
 
 const USAGE: &str = "usage: keygen --out DIR [--issuer ID]";
 const KEY_FILE: &str = "issuer.key.pem";
 const PUB_FILE: &str = "issuer.pub.pem";
 const ID_FILE: &str = "issuer.id";
-
-/// A failure and the exit status it maps to.
-enum Failure {
-    /// Bad arguments or a file system problem: exit 2.
-    Usage(String),
-    /// The library refused: exit 1.
-    Library(qrcred::Error),
-}
-
-impl From<qrcred::Error> for Failure {
-    fn from(e: qrcred::Error) -> Self {
-        Failure::Library(e)
-    }
-}
 
 struct Args {
     out: PathBuf,
@@ -44,62 +33,38 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(msg)) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Library(e)) => {
-            eprintln!("error: {}: {e}", e.code());
-            ExitCode::from(1)
-        }
-    }
+    cli::main(run)
 }
 
-fn run() -> Result<(), Failure> {
-    let Some(args) = parse_args(std::env::args().skip(1))? else {
-        println!("{USAGE}");
-        return Ok(());
+fn run() -> Result<ExitCode, Failure> {
+    let Some(args) = parse_args(cli::Args::from_env(USAGE))? else {
+        return cli::help(USAGE);
     };
     fs::create_dir_all(&args.out).map_err(|e| io_error(&args.out, &e))?;
     let key = IssuerKey::generate()?;
     write_private_key(&args.out.join(KEY_FILE), &key)?;
     let public_pem = key.public_key().to_spki_pem()?;
-    write_file(&args.out.join(PUB_FILE), public_pem.as_bytes())?;
+    cli::write_atomic(&args.out.join(PUB_FILE), public_pem.as_bytes())?;
     if let Some(id) = &args.issuer {
-        write_file(&args.out.join(ID_FILE), format!("{id}\n").as_bytes())?;
+        cli::write_atomic(&args.out.join(ID_FILE), format!("{id}\n").as_bytes())?;
     }
     println!("{}", key.kid());
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Parses the arguments; `None` means `--help` was asked for.
-fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Failure> {
+fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
     let (mut out, mut issuer) = (None, None);
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-            _ => (arg, None),
-        };
-        let mut value = || inline.clone().or_else(|| it.next()).ok_or_else(|| missing(&flag));
-        match flag.as_str() {
+    while let Some(arg) = it.next_arg() {
+        match arg.name.as_str() {
             "-h" | "--help" => return Ok(None),
-            "--out" => out = Some(PathBuf::from(value()?)),
-            "--issuer" => issuer = Some(check_issuer(value()?)?),
-            _ => return Err(Failure::Usage(format!("unexpected argument {flag:?}\n{USAGE}"))),
+            "--out" => out = Some(PathBuf::from(it.value(&arg)?)),
+            "--issuer" => issuer = Some(check_issuer(it.value(&arg)?)?),
+            _ => return Err(it.unexpected(&arg)),
         }
     }
-    let out = out.ok_or_else(|| required("--out"))?;
+    let out = it.required(out, "--out")?;
     Ok(Some(Args { out, issuer }))
-}
-
-fn missing(flag: &str) -> Failure {
-    Failure::Usage(format!("{flag} needs a value\n{USAGE}"))
-}
-
-fn required(flag: &str) -> Failure {
-    Failure::Usage(format!("{flag} is required\n{USAGE}"))
 }
 
 /// An issuer id must be one non-empty line without control characters.
@@ -139,12 +104,4 @@ fn create_new_private(path: &Path) -> io::Result<File> {
 #[cfg(not(unix))]
 fn create_new_private(path: &Path) -> io::Result<File> {
     OpenOptions::new().write(true).create_new(true).open(path)
-}
-
-fn write_file(path: &Path, contents: &[u8]) -> Result<(), Failure> {
-    fs::write(path, contents).map_err(|e| io_error(path, &e))
-}
-
-fn io_error(path: &Path, e: &io::Error) -> Failure {
-    Failure::Usage(format!("{}: {e}", path.display()))
 }

@@ -1,8 +1,9 @@
-//! Issues a code for a credential given as JSON.
+//! Issues a code for a credential given as JSON, and draws it if asked.
 //!
 //! ```text
 //! cargo run --release --example mint -- --key KEY.pem --issuer ID --credential FILE.json \
-//!     [--valid-for DURATION] [--now RFC3339]
+//!     [--valid-for DURATION] [--now RFC3339] \
+//!     [--png FILE] [--svg FILE] [--terminal] [--ecc L|M|Q|H] [--module-px N]
 //! ```
 //!
 //! Prints the code text and a newline on stdout. DURATION is a whole number
@@ -11,146 +12,155 @@
 //! recovery 180d, access_pass 365d. `--now` defaults to the system clock: the
 //! library itself never reads it.
 //!
+//! `--png` and `--svg` write the QR symbol to a file (atomically: a reader
+//! never sees a half-written file); `--terminal` prints it after the text
+//! line in Unicode half blocks. `--ecc` picks the error-correction level
+//! (default M, Q for print), `--module-px` the pixels per module in the PNG
+//! and user units per module in the SVG (default 4).
+//!
 //! Exit status: 0 on success, 1 when the library refuses (`error: <code>:
-//! <message>`), 2 on usage or I/O errors.
+//! <message>`), 2 on usage or I/O errors. Nothing is printed or written
+//! unless everything succeeds.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use qrcred::{Credential, Issuer, IssuerKey, Kind};
+use cli::Failure;
+use qrcred::{Credential, EccLevel, Issuer, IssuerKey, QrCode, RenderOptions};
 
-const USAGE: &str =
-    "usage: mint --key KEY.pem --issuer ID --credential FILE.json [--valid-for DURATION] [--now RFC3339]";
+mod cli;
 
-/// A failure and the exit status it maps to.
-enum Failure {
-    /// Bad arguments, unreadable files, malformed JSON: exit 2.
-    Usage(String),
-    /// The library refused: exit 1.
-    Library(qrcred::Error),
-}
+const USAGE: &str = "usage: mint --key KEY.pem --issuer ID --credential FILE.json [--valid-for DURATION] \
+[--now RFC3339] [--png FILE] [--svg FILE] [--terminal] [--ecc L|M|Q|H] [--module-px N]";
 
-impl From<qrcred::Error> for Failure {
-    fn from(e: qrcred::Error) -> Self {
-        Failure::Library(e)
-    }
-}
-
-#[derive(Default)]
 struct Args {
-    key: Option<PathBuf>,
-    issuer: Option<String>,
-    credential: Option<PathBuf>,
+    key: PathBuf,
+    issuer: String,
+    credential: PathBuf,
     valid_for: Option<TimeDelta>,
     now: Option<DateTime<Utc>>,
+    drawing: Drawing,
+}
+
+/// Which pictures of the code to make, and how.
+struct Drawing {
+    png: Option<PathBuf>,
+    svg: Option<PathBuf>,
+    terminal: bool,
+    options: RenderOptions,
+}
+
+/// The pictures, made before anything is written or printed.
+struct Pictures {
+    png: Option<(PathBuf, Vec<u8>)>,
+    svg: Option<(PathBuf, String)>,
+    terminal: Option<String>,
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(msg)) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Library(e)) => {
-            eprintln!("error: {}: {e}", e.code());
-            ExitCode::from(1)
-        }
-    }
+    cli::main(run)
 }
 
-fn run() -> Result<(), Failure> {
-    let Some(args) = parse_args(std::env::args().skip(1))? else {
-        println!("{USAGE}");
-        return Ok(());
+fn run() -> Result<ExitCode, Failure> {
+    let Some(args) = parse_args(cli::Args::from_env(USAGE))? else {
+        return cli::help(USAGE);
     };
-    let key_path = args.key.ok_or_else(|| required("--key"))?;
-    let issuer_id = args.issuer.ok_or_else(|| required("--issuer"))?;
-    let credential_path = args.credential.ok_or_else(|| required("--credential"))?;
+    let key = IssuerKey::from_pkcs8_pem(&cli::read_text(&args.key)?)?;
+    let credential: Credential = serde_json::from_str(&cli::read_text(&args.credential)?)
+        .map_err(|e| Failure::Usage(format!("{}: not a credential: {e}", args.credential.display())))?;
+    let validity = args
+        .valid_for
+        .unwrap_or_else(|| cli::default_validity(credential.kind()));
+    let now = cli::now_or_clock(args.now);
 
-    let key = IssuerKey::from_pkcs8_pem(&read(&key_path)?)?;
-    let credential: Credential = serde_json::from_str(&read(&credential_path)?)
-        .map_err(|e| Failure::Usage(format!("{}: not a credential: {e}", credential_path.display())))?;
-    let validity = args.valid_for.unwrap_or_else(|| default_validity(credential.kind()));
-    let now = args.now.unwrap_or_else(|| std::time::SystemTime::now().into());
-
-    let code = Issuer::new(key, &issuer_id).issue(&credential, validity, now)?;
+    let code = Issuer::new(key, &args.issuer).issue(&credential, validity, now)?;
+    let pictures = draw(&code, &args.drawing)?;
+    write_files(&pictures)?;
     println!("{code}");
-    Ok(())
+    if let Some(terminal) = &pictures.terminal {
+        print!("{terminal}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Parses the arguments; `None` means `--help` was asked for.
-fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Failure> {
-    let mut args = Args::default();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-            _ => (arg, None),
-        };
-        let mut value = || inline.clone().or_else(|| it.next()).ok_or_else(|| missing(&flag));
-        match flag.as_str() {
+fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
+    let (mut key, mut issuer, mut credential, mut valid_for, mut now) = (None, None, None, None, None);
+    let (mut png, mut svg, mut terminal, mut options) = (None, None, false, RenderOptions::DEFAULT);
+    while let Some(arg) = it.next_arg() {
+        match arg.name.as_str() {
             "-h" | "--help" => return Ok(None),
-            "--key" => args.key = Some(PathBuf::from(value()?)),
-            "--issuer" => args.issuer = Some(value()?),
-            "--credential" => args.credential = Some(PathBuf::from(value()?)),
-            "--valid-for" => args.valid_for = Some(parse_duration(&value()?)?),
-            "--now" => args.now = Some(parse_now(&value()?)?),
-            _ => return Err(Failure::Usage(format!("unexpected argument {flag:?}\n{USAGE}"))),
+            "--key" => key = Some(PathBuf::from(it.value(&arg)?)),
+            "--issuer" => issuer = Some(it.value(&arg)?),
+            "--credential" => credential = Some(PathBuf::from(it.value(&arg)?)),
+            "--valid-for" => valid_for = Some(cli::parse_duration(&it.value(&arg)?)?),
+            "--now" => now = Some(cli::parse_now(&it.value(&arg)?)?),
+            "--png" => png = Some(PathBuf::from(it.value(&arg)?)),
+            "--svg" => svg = Some(PathBuf::from(it.value(&arg)?)),
+            "--terminal" if arg.inline.is_none() => terminal = true,
+            "--ecc" => options = options.with_ecc(parse_ecc(&it.value(&arg)?)?),
+            "--module-px" => options = options.with_module_px(parse_module_px(&it.value(&arg)?)?),
+            _ => return Err(it.unexpected(&arg)),
         }
     }
-    Ok(Some(args))
+    Ok(Some(Args {
+        key: it.required(key, "--key")?,
+        issuer: it.required(issuer, "--issuer")?,
+        credential: it.required(credential, "--credential")?,
+        valid_for,
+        now,
+        drawing: Drawing {
+            png,
+            svg,
+            terminal,
+            options,
+        },
+    }))
 }
 
-fn missing(flag: &str) -> Failure {
-    Failure::Usage(format!("{flag} needs a value\n{USAGE}"))
+fn parse_ecc(s: &str) -> Result<EccLevel, Failure> {
+    EccLevel::parse(s).ok_or_else(|| Failure::Usage(format!("invalid --ecc {s:?}: expected L, M, Q or H")))
 }
 
-fn required(flag: &str) -> Failure {
-    Failure::Usage(format!("{flag} is required\n{USAGE}"))
+fn parse_module_px(s: &str) -> Result<u32, Failure> {
+    s.parse().ok().filter(|px| (1..=64).contains(px)).ok_or_else(|| {
+        Failure::Usage(format!(
+            "invalid --module-px {s:?}: expected a whole number from 1 to 64"
+        ))
+    })
 }
 
-/// The validity a kind gets when `--valid-for` is not given.
-fn default_validity(kind: Kind) -> TimeDelta {
-    match kind {
-        Kind::HealthStatus => TimeDelta::hours(24),
-        Kind::TestResult => TimeDelta::hours(72),
-        Kind::Recovery => TimeDelta::days(180),
-        // Vaccination, access pass and any kind added later.
-        _ => TimeDelta::days(365),
-    }
-}
-
-/// Parses `<positive integer><s|m|h|d>`, e.g. `90s`, `30m`, `24h`, `365d`.
-fn parse_duration(s: &str) -> Result<TimeDelta, Failure> {
-    let bad = || Failure::Usage(format!("invalid duration {s:?}: expected e.g. 90s, 30m, 24h or 7d"));
-    let unit = s.chars().last().ok_or_else(bad)?;
-    let digits = &s[..s.len() - unit.len_utf8()];
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let n: i64 = digits.parse().map_err(|_| bad())?;
-    let per_unit = match unit {
-        's' => 1,
-        'm' => 60,
-        'h' => 3_600,
-        'd' => 86_400,
-        _ => return Err(bad()),
+/// Encodes the code once and draws every picture asked for.
+fn draw(code: &str, drawing: &Drawing) -> Result<Pictures, Failure> {
+    let mut pictures = Pictures {
+        png: None,
+        svg: None,
+        terminal: None,
     };
-    let seconds = n.checked_mul(per_unit).filter(|&secs| secs > 0).ok_or_else(bad)?;
-    TimeDelta::try_seconds(seconds).ok_or_else(bad)
+    if drawing.png.is_none() && drawing.svg.is_none() && !drawing.terminal {
+        return Ok(pictures);
+    }
+    let options = &drawing.options;
+    let symbol = QrCode::encode(code, options.ecc)?;
+    if let Some(path) = &drawing.png {
+        pictures.png = Some((path.clone(), symbol.to_png(options)?));
+    }
+    if let Some(path) = &drawing.svg {
+        pictures.svg = Some((path.clone(), symbol.to_svg(options)?));
+    }
+    if drawing.terminal {
+        pictures.terminal = Some(symbol.to_terminal(options.quiet_zone));
+    }
+    Ok(pictures)
 }
 
-fn parse_now(s: &str) -> Result<DateTime<Utc>, Failure> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            Failure::Usage(format!(
-                "invalid --now {s:?}: {e} (expected RFC 3339, e.g. 2026-11-25T08:00:00Z)"
-            ))
-        })
-}
-
-fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
+fn write_files(pictures: &Pictures) -> Result<(), Failure> {
+    if let Some((path, png)) = &pictures.png {
+        cli::write_atomic(path, png)?;
+    }
+    if let Some((path, svg)) = &pictures.svg {
+        cli::write_atomic(path, svg.as_bytes())?;
+    }
+    Ok(())
 }

@@ -1,8 +1,9 @@
-//! Verifies a code offline against trusted public keys.
+//! Verifies a code offline against trusted public keys, from its text or
+//! from a picture of it.
 //!
 //! ```text
 //! cargo run --release --example verify -- --trust PUB.pem [--trust PUB2.pem ...] \
-//!     [--issuer ID] [--now RFC3339] [--json] CODE | @FILE | -
+//!     [--issuer ID] [--now RFC3339] [--json] CODE | IMAGE | @FILE | -
 //! ```
 //!
 //! Each key's issuer id is `--issuer` if given, else the contents of an
@@ -12,8 +13,14 @@
 //! whitespace and a trailing newline are removed (a Base45 code never ends
 //! in a space, and starts with `QC1:`).
 //!
-//! Exit status: 0 valid, 1 refused, 2 usage or I/O error. With `--json`,
-//! stdout holds exactly one JSON object for exit 0 and 1:
+//! An argument naming an existing PNG or JPEG file (known by its first
+//! bytes), and a FILE or standard input holding one, is scanned instead, and
+//! every QR code found in it is verified: one result per code, in reading
+//! order. An image without a code is refused with `scan.no_code`.
+//!
+//! Exit status: 0 when every code is valid (and an image held at least one),
+//! 1 when any is refused, 2 usage or I/O error. With `--json`, stdout holds
+//! one JSON object per code, one per line, for exit 0 and 1:
 //! `{"valid":true,"kind":..,"issuer":..,"kid":..,"issued_at":..,"expires_at":..,"credential":{..}}`
 //! or `{"valid":false,"error":{"code":..,"message":..}}`.
 
@@ -22,22 +29,53 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use cli::Failure;
 use qrcred::{Credential, PublicKey, TrustStore, TrustedKey, Verified, Verifier};
 use serde::Serialize;
 
-const USAGE: &str =
-    "usage: verify --trust PUB.pem [--trust PUB2.pem ...] [--issuer ID] [--now RFC3339] [--json] CODE | @FILE | -";
-/// Largest code input read from a file or stdin; the library's own limit is far lower.
-const MAX_INPUT: u64 = 1 << 20;
+mod cli;
 
-#[derive(Default)]
+const USAGE: &str = "usage: verify --trust PUB.pem [--trust PUB2.pem ...] [--issuer ID] [--now RFC3339] [--json] \
+CODE | IMAGE | @FILE | -";
+/// Largest code text read from a file or stdin; the library's own limit is far lower.
+const MAX_TEXT: u64 = 1 << 20;
+/// Largest image file read; the scanner then bounds its pixel count.
+const MAX_IMAGE: u64 = 64 << 20;
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+const JPEG_SIGNATURE: &[u8] = b"\xFF\xD8\xFF";
+
 struct Args {
     trust: Vec<PathBuf>,
     issuer: Option<String>,
     now: Option<DateTime<Utc>>,
     json: bool,
-    code: Option<String>,
+    code: String,
 }
+
+/// What the command was given to verify.
+enum Input {
+    /// A code text.
+    Text(String),
+    /// A PNG or JPEG file's bytes, and where they came from.
+    Image(PathBuf, Vec<u8>),
+}
+
+/// Why a code, or an image, was refused.
+struct Refusal {
+    code: &'static str,
+    message: String,
+}
+
+impl From<qrcred::Error> for Refusal {
+    fn from(e: qrcred::Error) -> Self {
+        Refusal {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+type Outcome = Result<Verified, Refusal>;
 
 #[derive(Serialize)]
 struct ValidJson<'a> {
@@ -58,79 +96,75 @@ struct RefusedJson<'a> {
 
 #[derive(Serialize)]
 struct ErrorJson<'a> {
-    code: &'a str,
-    message: String,
+    code: &'static str,
+    message: &'a str,
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(code) => code,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-    }
+    cli::main(run)
 }
 
-/// Runs the command; `Err` is a usage or I/O error (exit 2).
-fn run() -> Result<ExitCode, String> {
-    let Some(args) = parse_args(std::env::args().skip(1))? else {
-        println!("{USAGE}");
-        return Ok(ExitCode::SUCCESS);
+/// Runs the command: exit 0 valid, 1 refused; `Err` is a usage or I/O error (exit 2).
+fn run() -> Result<ExitCode, Failure> {
+    let Some(args) = parse_args(cli::Args::from_env(USAGE))? else {
+        return cli::help(USAGE);
     };
-    if args.trust.is_empty() {
-        return Err(format!("at least one --trust PUB.pem is needed\n{USAGE}"));
+    let verifier = Verifier::new(load_trust(&args.trust, args.issuer.as_deref())?);
+    let now = cli::now_or_clock(args.now);
+    let outcomes = match read_input(&args.code)? {
+        Input::Text(text) => vec![verifier.verify(&text, now).map_err(Refusal::from)],
+        Input::Image(name, bytes) => verify_image(&verifier, &name, &bytes, now),
+    };
+    report(&outcomes, args.json)?;
+    Ok(ExitCode::from(u8::from(outcomes.iter().any(Result::is_err))))
+}
+
+/// Every code in the image, verified; a refusal if it holds none.
+fn verify_image(verifier: &Verifier<TrustStore>, name: &Path, bytes: &[u8], now: DateTime<Utc>) -> Vec<Outcome> {
+    match verifier.verify_image(bytes, now) {
+        Ok(results) if results.is_empty() => vec![Err(Refusal {
+            code: "scan.no_code",
+            message: format!("no QR code found in the image {}", name.display()),
+        })],
+        Ok(results) => results.into_iter().map(|r| r.map_err(Refusal::from)).collect(),
+        Err(e) => vec![Err(e.into())],
     }
-    let source = args.code.as_deref().ok_or_else(|| format!("no code given\n{USAGE}"))?;
-    let trust = load_trust(&args.trust, args.issuer.as_deref())?;
-    let text = read_code(source)?;
-    let now = args.now.unwrap_or_else(|| std::time::SystemTime::now().into());
-    let outcome = Verifier::new(trust).verify(&text, now);
-    report(&outcome, args.json)?;
-    // 0 valid, 1 refused.
-    Ok(ExitCode::from(u8::from(outcome.is_err())))
 }
 
 /// Parses the arguments; `None` means `--help` was asked for.
-fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut args = Args::default();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-            _ => (arg, None),
-        };
-        let mut value = || inline.clone().or_else(|| it.next()).ok_or_else(|| missing(&flag));
-        match flag.as_str() {
+fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
+    let (mut trust, mut issuer, mut now, mut json, mut code) = (Vec::new(), None, None, false, None);
+    while let Some(arg) = it.next_arg() {
+        match arg.name.as_str() {
             "-h" | "--help" => return Ok(None),
-            "--trust" => args.trust.push(PathBuf::from(value()?)),
-            "--issuer" => args.issuer = Some(value()?),
-            "--now" => args.now = Some(parse_now(&value()?)?),
-            "--json" if inline.is_none() => args.json = true,
-            f if f.starts_with("--") || (f.starts_with('-') && f != "-") => {
-                return Err(format!("unexpected argument {f:?}\n{USAGE}"));
-            }
-            _ if args.code.is_some() => return Err(format!("only one code may be given\n{USAGE}")),
-            _ => args.code = Some(flag),
+            "--trust" => trust.push(PathBuf::from(it.value(&arg)?)),
+            "--issuer" => issuer = Some(it.value(&arg)?),
+            "--now" => now = Some(cli::parse_now(&it.value(&arg)?)?),
+            "--json" if arg.inline.is_none() => json = true,
+            f if f.starts_with("--") || (f.starts_with('-') && f != "-") => return Err(it.unexpected(&arg)),
+            _ if code.is_some() => return Err(it.error("only one code may be given")),
+            _ => code = Some(arg.name),
         }
     }
-    Ok(Some(args))
+    if trust.is_empty() {
+        return Err(it.error("at least one --trust PUB.pem is needed"));
+    }
+    let code = code.ok_or_else(|| it.error("no code given"))?;
+    Ok(Some(Args {
+        trust,
+        issuer,
+        now,
+        json,
+        code,
+    }))
 }
 
-fn missing(flag: &str) -> String {
-    format!("{flag} needs a value\n{USAGE}")
-}
-
-fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("invalid --now {s:?}: {e} (expected RFC 3339, e.g. 2026-11-25T08:00:00Z)"))
-}
-
-fn load_trust(paths: &[PathBuf], issuer: Option<&str>) -> Result<TrustStore, String> {
+fn load_trust(paths: &[PathBuf], issuer: Option<&str>) -> Result<TrustStore, Failure> {
     let mut store = TrustStore::new();
     for path in paths {
-        let pem = read_text(&mut open(path)?, path)?;
-        let key = PublicKey::from_spki_pem(&pem).map_err(|e| format!("{}: {}: {e}", path.display(), e.code()))?;
+        let pem = cli::read_text(path)?;
+        let key = PublicKey::from_spki_pem(&pem)
+            .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))?;
         let id = match issuer {
             Some(id) => id.to_owned(),
             None => issuer_for(path)?,
@@ -141,13 +175,13 @@ fn load_trust(paths: &[PathBuf], issuer: Option<&str>) -> Result<TrustStore, Str
 }
 
 /// The issuer id for a key file without `--issuer`: `issuer.id` beside it, else its name.
-fn issuer_for(pem: &Path) -> Result<String, String> {
+fn issuer_for(pem: &Path) -> Result<String, Failure> {
     let id_file = pem.parent().unwrap_or(Path::new(".")).join("issuer.id");
     if id_file.is_file() {
-        let id = read_text(&mut open(&id_file)?, &id_file)?;
+        let id = cli::read_text(&id_file)?;
         let id = id.trim();
         if id.is_empty() {
-            return Err(format!("{}: empty issuer id", id_file.display()));
+            return Err(Failure::Usage(format!("{}: empty issuer id", id_file.display())));
         }
         return Ok(id.to_owned());
     }
@@ -157,45 +191,62 @@ fn issuer_for(pem: &Path) -> Result<String, String> {
     Ok(stem.to_owned())
 }
 
-/// The code text from the argument, `@FILE` or `-` (stdin), trimmed.
-fn read_code(source: &str) -> Result<String, String> {
-    let raw = match source {
-        "-" => read_text(&mut std::io::stdin().lock(), Path::new("<stdin>"))?,
-        _ => match source.strip_prefix('@') {
-            Some(file) => read_text(&mut open(Path::new(file))?, Path::new(file))?,
-            None => source.to_owned(),
-        },
+/// The code text from the argument, `@FILE` or `-` (stdin), or the image
+/// the argument, FILE or stdin holds.
+fn read_input(source: &str) -> Result<Input, Failure> {
+    let name = PathBuf::from(source.strip_prefix('@').unwrap_or(source));
+    let bytes = match source {
+        "-" => cli::read_bounded(&mut std::io::stdin().lock(), Path::new("<stdin>"), MAX_IMAGE)?,
+        _ if source.starts_with('@') || is_image_file(&name) => {
+            cli::read_bounded(&mut cli::open(&name)?, &name, MAX_IMAGE)?
+        }
+        _ => return Ok(Input::Text(trim_line(source))),
     };
+    if is_image(&bytes) {
+        return Ok(Input::Image(name, bytes));
+    }
+    if bytes.len() as u64 > MAX_TEXT {
+        return Err(Failure::Usage(format!(
+            "{}: larger than {MAX_TEXT} bytes",
+            name.display()
+        )));
+    }
+    Ok(Input::Text(trim_line(&cli::utf8(bytes, &name)?)))
+}
+
+/// Whether `path` is a file that starts like a PNG or JPEG file.
+fn is_image_file(path: &Path) -> bool {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(PNG_SIGNATURE.len() as u64).read_to_end(&mut head))
+        .is_ok_and(|_| is_image(&head))
+}
+
+fn is_image(bytes: &[u8]) -> bool {
+    bytes.starts_with(PNG_SIGNATURE) || bytes.starts_with(JPEG_SIGNATURE)
+}
+
+/// The text without a trailing line end and surrounding whitespace.
+fn trim_line(raw: &str) -> String {
     let line = raw
         .strip_suffix("\r\n")
         .or_else(|| raw.strip_suffix('\n'))
-        .unwrap_or(&raw);
-    Ok(line.trim().to_owned())
+        .unwrap_or(raw);
+    line.trim().to_owned()
 }
 
-fn open(path: &Path) -> Result<std::fs::File, String> {
-    std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Reads at most [`MAX_INPUT`] bytes of UTF-8.
-fn read_text(reader: &mut impl Read, name: &Path) -> Result<String, String> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_INPUT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{}: {e}", name.display()))?;
-    if bytes.len() as u64 > MAX_INPUT {
-        return Err(format!("{}: larger than {MAX_INPUT} bytes", name.display()));
-    }
-    String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", name.display()))
-}
-
-fn report(outcome: &qrcred::Result<Verified>, json: bool) -> Result<(), String> {
-    match (outcome, json) {
-        (Ok(v), true) => println!("{}", to_json(&valid_json(v))?),
-        (Ok(v), false) => print_summary(v),
-        (Err(e), true) => println!("{}", to_json(&refused_json(e))?),
-        (Err(e), false) => println!("REFUSED {}: {e}", e.code()),
+/// One line of JSON, or one human summary, per code.
+fn report(outcomes: &[Outcome], json: bool) -> Result<(), Failure> {
+    for (i, outcome) in outcomes.iter().enumerate() {
+        if !json && outcomes.len() > 1 {
+            println!("code {} of {}:", i + 1, outcomes.len());
+        }
+        match (outcome, json) {
+            (Ok(v), true) => println!("{}", to_json(&valid_json(v))?),
+            (Ok(v), false) => print_summary(v),
+            (Err(r), true) => println!("{}", to_json(&refused_json(r))?),
+            (Err(r), false) => println!("REFUSED {}: {}", r.code, r.message),
+        }
     }
     Ok(())
 }
@@ -212,18 +263,18 @@ fn valid_json(v: &Verified) -> ValidJson<'_> {
     }
 }
 
-fn refused_json(e: &qrcred::Error) -> RefusedJson<'_> {
+fn refused_json(refusal: &Refusal) -> RefusedJson<'_> {
     RefusedJson {
         valid: false,
         error: ErrorJson {
-            code: e.code(),
-            message: e.to_string(),
+            code: refusal.code,
+            message: &refusal.message,
         },
     }
 }
 
-fn to_json(value: &impl Serialize) -> Result<String, String> {
-    serde_json::to_string(value).map_err(|e| format!("cannot write JSON: {e}"))
+fn to_json(value: &impl Serialize) -> Result<String, Failure> {
+    serde_json::to_string(value).map_err(|e| Failure::Usage(format!("cannot write JSON: {e}")))
 }
 
 fn print_summary(v: &Verified) {

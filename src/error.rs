@@ -44,6 +44,9 @@ pub enum Error {
     /// A code text could not be drawn as a QR symbol.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// An image could not be read for scanning (feature `scan`).
+    #[error(transparent)]
+    Scan(#[from] ScanError),
 }
 
 impl Error {
@@ -61,6 +64,7 @@ impl Error {
             Error::Claims(e) => e.code(),
             Error::Limits(e) => e.code(),
             Error::Render(e) => e.code(),
+            Error::Scan(e) => e.code(),
         }
     }
 }
@@ -271,6 +275,25 @@ layer_error! {
         CborLengthTooLarge => "limits.cbor_length", "a CBOR item claims a length larger than the input";
         /// A text field is longer than the format allows.
         FieldTooLong { field: &'static str, max: usize } => "limits.field_too_long", "the field {field} is longer than {max} bytes";
+        /// An image has more pixels than `Limits::max_image_pixels`.
+        ImageTooLarge { width: u32, height: u32, max: usize } => "limits.image_too_large", "the image is {width}×{height} pixels, more than the {max} pixels allowed";
+    }
+}
+
+layer_error! {
+    /// Errors of reading an image for scanning (feature `scan`). Finding no
+    /// QR code in a readable image is not an error: the scan returns no text.
+    ScanError {
+        /// The bytes are neither a PNG nor a JPEG file.
+        UnsupportedFormat => "scan.unsupported_format", "the image is neither a PNG nor a JPEG file";
+        /// A PNG or JPEG file that is corrupt, truncated or of a variant the decoder does not read.
+        InvalidImage { format: &'static str } => "scan.invalid_image", "the {format} image is corrupt, truncated or of a kind that cannot be read";
+        /// A pixel buffer whose length is not width × height.
+        BufferSize { width: u32, height: u32, length: usize } => "scan.buffer_size", "a {width}×{height} greyscale image needs width × height bytes, but the buffer holds {length}";
+        /// An image with no pixels (zero width or height).
+        EmptyImage => "scan.empty_image", "the image has no pixels";
+        /// The QR decoder failed unexpectedly on this image.
+        DecoderFailed => "scan.decoder_failed", "the QR decoder failed on this image";
     }
 }
 
@@ -309,6 +332,7 @@ mod tests {
             ClaimsError::CODES,
             LimitsError::CODES,
             RenderError::CODES,
+            ScanError::CODES,
         ]
         .concat();
         let mut sorted = all.clone();

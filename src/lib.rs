@@ -72,7 +72,7 @@ mod verifier;
 // Errors and limits.
 pub use error::{
     Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, PrefixError,
-    RenderError, Result, SignatureError, TimeError,
+    RenderError, Result, ScanError, SignatureError, TimeError,
 };
 pub use limits::Limits;
 
@@ -96,6 +96,8 @@ pub use verifier::{UnverifiedCode, Verified, Verifier};
 // QR images.
 #[cfg(feature = "render")]
 pub use qr::{EccLevel, QrCode, RenderOptions, render_png, render_svg, render_terminal};
+#[cfg(feature = "scan")]
+pub use qr::{scan_image, scan_luma};
 
 /// Internals exposed only to `cargo fuzz` builds (`--cfg fuzzing`), so the
 /// claims decoder can be fuzzed with a round-trip oracle. Not an API.

@@ -17,6 +17,12 @@ pub struct Limits {
     pub max_cbor_depth: usize,
     /// Most CBOR items in one decoded structure. Default 512.
     pub max_cbor_items: usize,
+    /// Most pixels (width × height) of an image handed to the scanner
+    /// (feature `scan`). Default 16 777 216 (16 MiP, e.g. 4096 × 4096),
+    /// more than a phone photo needs. Image files are checked from their
+    /// header, before any pixel is decoded: decoding needs at most about
+    /// 9 bytes per pixel, so the default caps it near 150 MiB.
+    pub max_image_pixels: usize,
 }
 
 impl Limits {
@@ -26,6 +32,7 @@ impl Limits {
         max_inflated_len: 16 * 1024,
         max_cbor_depth: 16,
         max_cbor_items: 512,
+        max_image_pixels: 16 * 1024 * 1024,
     };
 
     /// Replaces `max_text_len`.
@@ -49,6 +56,12 @@ impl Limits {
     /// Replaces `max_cbor_items`.
     pub const fn with_max_cbor_items(mut self, n: usize) -> Self {
         self.max_cbor_items = n;
+        self
+    }
+
+    /// Replaces `max_image_pixels`.
+    pub const fn with_max_image_pixels(mut self, n: usize) -> Self {
+        self.max_image_pixels = n;
         self
     }
 }

@@ -1,0 +1,229 @@
+//! What the command-line examples share: failures and exit statuses,
+//! argument parsing, bounded file reading, atomic file writing and times.
+//!
+//! Each example includes this file with `mod cli;`. Not every example uses
+//! every item, hence the `dead_code` allowance.
+#![allow(dead_code)]
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use qrcred::Kind;
+
+// --- failures and exit statuses --------------------------------------------
+
+/// A failure and the exit status it maps to.
+pub enum Failure {
+    /// Bad arguments or a file system problem: exit 2.
+    Usage(String),
+    /// The library refused: exit 1.
+    Library(qrcred::Error),
+    /// Something did not behave as expected (the demo's checks): exit 1.
+    Unexpected(String),
+}
+
+impl From<qrcred::Error> for Failure {
+    fn from(e: qrcred::Error) -> Self {
+        Failure::Library(e)
+    }
+}
+
+/// Runs an example's `run` and turns its failure into a message on stderr
+/// and an exit status.
+pub fn main(run: impl FnOnce() -> Result<ExitCode, Failure>) -> ExitCode {
+    match run() {
+        Ok(status) => status,
+        Err(Failure::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Library(e)) => {
+            eprintln!("error: {}: {e}", e.code());
+            ExitCode::from(1)
+        }
+        Err(Failure::Unexpected(msg)) => {
+            eprintln!("unexpected: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+// --- arguments -------------------------------------------------------------
+
+/// One command-line argument: `--flag`, `--flag=value` (`inline` holds the
+/// value), `-h`, `-` or a positional value.
+pub struct Arg {
+    /// The argument up to the first `=` of a `--flag=value`, else all of it.
+    pub name: String,
+    /// The value after `=` in `--flag=value`.
+    pub inline: Option<String>,
+}
+
+/// The arguments after the program name, with the usage line for errors.
+pub struct Args {
+    rest: std::iter::Skip<std::env::Args>,
+    usage: &'static str,
+}
+
+impl Args {
+    /// The process's arguments.
+    pub fn from_env(usage: &'static str) -> Args {
+        Args {
+            rest: std::env::args().skip(1),
+            usage,
+        }
+    }
+
+    /// The next argument, if any.
+    pub fn next_arg(&mut self) -> Option<Arg> {
+        let arg = self.rest.next()?;
+        Some(match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => Arg {
+                name: flag.to_owned(),
+                inline: Some(value.to_owned()),
+            },
+            _ => Arg {
+                name: arg,
+                inline: None,
+            },
+        })
+    }
+
+    /// The flag's value: the part after `=`, else the next argument.
+    pub fn value(&mut self, flag: &Arg) -> Result<String, Failure> {
+        match &flag.inline {
+            Some(value) => Ok(value.clone()),
+            None => self
+                .rest
+                .next()
+                .ok_or_else(|| self.error(&format!("{} needs a value", flag.name))),
+        }
+    }
+
+    /// A usage failure: the message, then the usage line.
+    pub fn error(&self, msg: &str) -> Failure {
+        Failure::Usage(format!("{msg}\n{}", self.usage))
+    }
+
+    /// A usage failure for an argument the command does not take.
+    pub fn unexpected(&self, arg: &Arg) -> Failure {
+        self.error(&format!("unexpected argument {:?}", arg.name))
+    }
+
+    /// The value of a flag that must be given.
+    pub fn required<T>(&self, value: Option<T>, flag: &str) -> Result<T, Failure> {
+        value.ok_or_else(|| self.error(&format!("{flag} is required")))
+    }
+}
+
+/// Prints the usage line for `--help`: a success.
+pub fn help(usage: &str) -> Result<ExitCode, Failure> {
+    println!("{usage}");
+    Ok(ExitCode::SUCCESS)
+}
+
+// --- files -----------------------------------------------------------------
+
+/// A usage failure naming the file.
+pub fn io_error(path: &Path, e: &io::Error) -> Failure {
+    Failure::Usage(format!("{}: {e}", path.display()))
+}
+
+pub fn open(path: &Path) -> Result<File, Failure> {
+    File::open(path).map_err(|e| io_error(path, &e))
+}
+
+/// Reads at most `max` bytes; more is a failure. `name` is for messages.
+pub fn read_bounded(reader: &mut impl Read, name: &Path, max: u64) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    reader
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(name, &e))?;
+    if bytes.len() as u64 > max {
+        return Err(Failure::Usage(format!("{}: larger than {max} bytes", name.display())));
+    }
+    Ok(bytes)
+}
+
+/// Bytes as UTF-8 text; `name` is for the message.
+pub fn utf8(bytes: Vec<u8>, name: &Path) -> Result<String, Failure> {
+    String::from_utf8(bytes).map_err(|_| Failure::Usage(format!("{}: not UTF-8 text", name.display())))
+}
+
+/// A whole text file of at most 1 MiB (keys, credentials, codes).
+pub fn read_text(path: &Path) -> Result<String, Failure> {
+    utf8(read_bounded(&mut open(path)?, path, 1 << 20)?, path)
+}
+
+/// Writes `contents` to a temporary file beside `path`, then renames it
+/// over `path`: readers see the old file or the whole new one, never a
+/// half-written one.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Failure> {
+    let temp = temp_path(path);
+    let written = File::create(&temp)
+        .and_then(|mut file| file.write_all(contents).and_then(|()| file.sync_all()))
+        .and_then(|()| fs::rename(&temp, path));
+    written.map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        io_error(path, &e)
+    })
+}
+
+/// `DIR/.NAME.PID.tmp` for `DIR/NAME`: same directory, so the rename is atomic.
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+// --- times -----------------------------------------------------------------
+
+/// Parses an RFC 3339 instant given as `--now`.
+pub fn parse_now(s: &str) -> Result<DateTime<Utc>, Failure> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            Failure::Usage(format!(
+                "invalid --now {s:?}: {e} (expected RFC 3339, e.g. 2026-11-25T08:00:00Z)"
+            ))
+        })
+}
+
+/// `--now` if given, else the system clock: the library never reads it.
+pub fn now_or_clock(now: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    now.unwrap_or_else(|| std::time::SystemTime::now().into())
+}
+
+/// Parses `<positive integer><s|m|h|d>`, e.g. `90s`, `30m`, `24h`, `365d`.
+pub fn parse_duration(s: &str) -> Result<TimeDelta, Failure> {
+    let bad = || Failure::Usage(format!("invalid duration {s:?}: expected e.g. 90s, 30m, 24h or 7d"));
+    let unit = s.chars().last().ok_or_else(bad)?;
+    let digits = &s[..s.len() - unit.len_utf8()];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let n: i64 = digits.parse().map_err(|_| bad())?;
+    let per_unit = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3_600,
+        'd' => 86_400,
+        _ => return Err(bad()),
+    };
+    let seconds = n.checked_mul(per_unit).filter(|&secs| secs > 0).ok_or_else(bad)?;
+    TimeDelta::try_seconds(seconds).ok_or_else(bad)
+}
+
+/// The validity a code of `kind` gets unless told otherwise.
+pub fn default_validity(kind: Kind) -> TimeDelta {
+    match kind {
+        Kind::HealthStatus => TimeDelta::hours(24),
+        Kind::TestResult => TimeDelta::hours(72),
+        Kind::Recovery => TimeDelta::days(180),
+        // Vaccination, access pass and any kind added later.
+        _ => TimeDelta::days(365),
+    }
+}

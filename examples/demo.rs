@@ -1,0 +1,323 @@
+//! A guided tour, offline: `cargo run --release --example demo [-- --out DIR]`.
+//!
+//! Two demo issuers mint one code of every kind from the sample credentials,
+//! draw them as PNG files in DIR (default `target/qrcred-demo`), scan them
+//! back and verify them; then come codes a scanner must refuse, and a table.
+//! Exit status: 0 when everything behaved as expected, 1 when something did
+//! not, 2 on usage or I/O errors.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use cli::Failure;
+use qrcred::{
+    Credential, EccLevel, Issuer, IssuerKey, Kind, Limits, QrCode, RenderOptions, TrustStore, TrustedKey, Verified,
+    Verifier, scan_image,
+};
+
+mod cli;
+
+const USAGE: &str = "usage: demo [--out DIR]";
+/// How often each verification is timed; the table shows the median.
+const TIMED_RUNS: usize = 15;
+const DEFAULT_OUT: &str = "target/qrcred-demo";
+
+// DEMO ONLY. These seeds are printed here for anyone to read, so the keys
+// derived from them protect nothing: never trust them outside this demo.
+const HEALTH_AUTHORITY_SEED: &[u8; 32] = b"qrcred DEMO ONLY: health auth 01";
+const COMPOUND_SEED: &[u8; 32] = b"qrcred DEMO ONLY: compound gate1";
+const UNKNOWN_SEED: &[u8; 32] = b"qrcred DEMO ONLY: unknown issuer";
+const HEALTH_AUTHORITY: &str = "DEMO-HEALTH-AUTHORITY";
+const COMPOUND: &str = "DEMO-COMPOUND";
+const HEALTH_KINDS: [Kind; 4] = [Kind::HealthStatus, Kind::Vaccination, Kind::TestResult, Kind::Recovery];
+
+/// The sample credentials, health status first and access pass last.
+const SAMPLES: [&str; 5] = [
+    include_str!("credentials/health_status.json"),
+    include_str!("credentials/vaccination.json"),
+    include_str!("credentials/test_result.json"),
+    include_str!("credentials/recovery.json"),
+    include_str!("credentials/access_pass.json"),
+];
+
+/// The codes a scanner must refuse: label, what was done, the expected
+/// error code (`None`: any).
+const BAD_CODES: [(&str, &str, Option<&str>); 4] = [
+    ("tampered", "one character of the text changed", None),
+    ("expired", "checked after its expiry", Some("time.expired")),
+    ("unknown issuer", "a key the scanner lacks", Some("key.unknown_kid")),
+    ("wrong kind", "a pass from the health key", Some("key.kind_not_allowed")),
+];
+
+/// The demo's issuers, its scanner, the time and the output folder.
+struct Demo {
+    health: IssuerKey,
+    compound: IssuerKey,
+    verifier: Verifier<TrustStore>,
+    now: DateTime<Utc>,
+    out: PathBuf,
+}
+
+/// A minted code and its picture.
+struct Minted {
+    credential: Credential,
+    issuer: &'static str,
+    text: String,
+    png: PathBuf,
+}
+
+fn main() -> ExitCode {
+    cli::main(run)
+}
+
+fn run() -> Result<ExitCode, Failure> {
+    let Some(out) = parse_args(cli::Args::from_env(USAGE))? else {
+        return cli::help(USAGE);
+    };
+    let demo = Demo::new(out, cli::now_or_clock(None));
+    demo.introduce()?;
+    let minted = demo.mint_all()?;
+    demo.show_in_terminal(&minted[0])?;
+    // The lines of the closing table.
+    let mut rows = demo.scan_all(&minted)?;
+    rows.extend(demo.refusals(&minted[0], &minted[4])?);
+    print_table(&rows);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Parses the arguments into the output folder; `None` means `--help`.
+fn parse_args(mut it: cli::Args) -> Result<Option<PathBuf>, Failure> {
+    let mut out = PathBuf::from(DEFAULT_OUT);
+    while let Some(arg) = it.next_arg() {
+        match arg.name.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--out" => out = PathBuf::from(it.value(&arg)?),
+            _ => return Err(it.unexpected(&arg)),
+        }
+    }
+    Ok(Some(out))
+}
+
+impl Demo {
+    /// The demo keys, and a scanner trusting each issuer for its own kinds only.
+    fn new(out: PathBuf, now: DateTime<Utc>) -> Demo {
+        let health = IssuerKey::from_seed(HEALTH_AUTHORITY_SEED);
+        let compound = IssuerKey::from_seed(COMPOUND_SEED);
+        let trust = TrustStore::new()
+            .with(TrustedKey::new(*health.public_key(), HEALTH_AUTHORITY).with_kinds(&HEALTH_KINDS))
+            .with(TrustedKey::new(*compound.public_key(), COMPOUND).with_kinds(&[Kind::AccessPass]));
+        let verifier = Verifier::new(trust);
+        Demo {
+            health,
+            compound,
+            verifier,
+            now,
+            out,
+        }
+    }
+
+    /// Part 1: the issuers; their keys go to `DIR/keys` for the other examples.
+    fn introduce(&self) -> Result<(), Failure> {
+        println!("qrcred demo: signed credentials in QR codes that any scanner checks offline.");
+        heading(
+            "1. Two issuers",
+            "An issuer signs credentials with its private key; a scanner holds only public keys, each trusted\n\
+             for some kinds of credential. These demo keys come from fixed seeds in examples/demo.rs:\n\
+             DEMO ONLY, anyone can sign with them.",
+        );
+        let keys = self.out.join("keys");
+        fs::create_dir_all(&keys).map_err(|e| cli::io_error(&keys, &e))?;
+        let health_kinds = "health_status, vaccination, test_result, recovery";
+        for (key, id, kinds) in [
+            (&self.health, HEALTH_AUTHORITY, health_kinds),
+            (&self.compound, COMPOUND, "access_pass"),
+        ] {
+            println!("  {id:<22} kid {}  trusted for: {kinds}", key.kid());
+            let public = key.public_key().to_spki_pem()?;
+            cli::write_atomic(&keys.join(format!("{id}.key.pem")), key.to_pkcs8_pem()?.as_bytes())?;
+            cli::write_atomic(&keys.join(format!("{id}.pub.pem")), public.as_bytes())?;
+        }
+        let dir = keys.display();
+        println!("  (their PEM files are in {dir}, for the mint and verify examples)");
+        Ok(())
+    }
+
+    /// Part 2: one code per sample credential, drawn as a PNG file.
+    fn mint_all(&self) -> Result<Vec<Minted>, Failure> {
+        heading(
+            "2. Minting one code of every kind",
+            &format!(
+                "Each credential becomes CBOR claims, signed with Ed25519, compressed when that helps, and\n\
+                 written as Base45 text behind \"QC1:\". The QR pictures go to {}/.",
+                self.out.display()
+            ),
+        );
+        let mut minted = Vec::new();
+        for json in SAMPLES {
+            let credential: Credential = serde_json::from_str(json).map_err(|e| unexpected(e.to_string()))?;
+            let (key, issuer) = match credential.kind() {
+                Kind::AccessPass => (&self.compound, COMPOUND),
+                _ => (&self.health, HEALTH_AUTHORITY),
+            };
+            let text = issue(key, issuer, &credential, self.now)?;
+            let png = self.out.join(format!("{}.png", credential.kind()));
+            let image = QrCode::encode(&text, EccLevel::M)?.to_png(&RenderOptions::DEFAULT)?;
+            cli::write_atomic(&png, &image)?;
+            let kind = credential.kind().as_str();
+            println!("  {kind:<14} {} characters → {}", text.len(), png.display());
+            minted.push(Minted {
+                credential,
+                issuer,
+                text,
+                png,
+            });
+        }
+        Ok(minted)
+    }
+
+    /// Part 3: the health status code as a phone screen, or this terminal, shows it.
+    fn show_in_terminal(&self, status: &Minted) -> Result<(), Failure> {
+        heading(
+            "3. The health status code",
+            "Its text, and the same code drawn with Unicode half blocks: a phone can scan it off this screen.",
+        );
+        println!("{}\n", status.text);
+        print!("{}", QrCode::encode(&status.text, EccLevel::M)?.to_terminal(4));
+        Ok(())
+    }
+
+    /// Part 4: every PNG read back by the scanner and verified.
+    fn scan_all(&self, minted: &[Minted]) -> Result<Vec<String>, Failure> {
+        heading(
+            "4. Scanning the pictures back and verifying them",
+            "The scanner finds the QR code in each PNG file and verifies the text it reads against its trust\n\
+             store at the current time: no network, no database.",
+        );
+        let mut rows = Vec::new();
+        for m in minted {
+            let text = scan_one(&m.png)?;
+            let (outcome, micros) = self.timed_verify(&text, self.now);
+            let verified = outcome?;
+            let kind = verified.kind().as_str();
+            if text != m.text || verified.credential() != &m.credential || verified.issuer() != m.issuer {
+                return Err(unexpected(format!("{kind}: the scan differs from what was minted")));
+            }
+            println!("  {kind:<14} {}", summary(&verified));
+            rows.push(row(kind, &text, "VALID", micros)?);
+        }
+        Ok(rows)
+    }
+
+    /// Part 5: codes a scanner must refuse, each with its stable error code.
+    fn refusals(&self, status: &Minted, pass: &Minted) -> Result<Vec<String>, Failure> {
+        heading(
+            "5. What a scanner shows for bad codes",
+            "Each refusal has a stable machine code that apps match on, and a message for the person at the door.",
+        );
+        let unknown = IssuerKey::from_seed(UNKNOWN_SEED);
+        let stranger = issue(&unknown, "DEMO-UNKNOWN", &status.credential, self.now)?;
+        let forged_pass = issue(&self.health, HEALTH_AUTHORITY, &pass.credential, self.now)?;
+        let texts = [tamper(&status.text), status.text.clone(), stranger, forged_pass];
+        let later = self.now + cli::default_validity(status.credential.kind());
+        let times = [self.now, later, self.now, self.now];
+        let mut rows = Vec::new();
+        for (((label, what, expected), text), at) in BAD_CODES.into_iter().zip(texts).zip(times) {
+            let (outcome, micros) = self.timed_verify(&text, at);
+            let e = refusal(outcome, label, expected)?;
+            println!("  {label} ({what}):\n      REFUSED {}: {e}", e.code());
+            rows.push(row(label, &text, &format!("REFUSED {}", e.code()), micros)?);
+        }
+        Ok(rows)
+    }
+
+    /// Verifies `text` at `at`, and the median time of `TIMED_RUNS` runs in µs.
+    fn timed_verify(&self, text: &str, at: DateTime<Utc>) -> (qrcred::Result<Verified>, u128) {
+        let mut micros = Vec::with_capacity(TIMED_RUNS);
+        let mut outcome = self.verifier.verify(text, at);
+        for _ in 0..TIMED_RUNS {
+            let start = Instant::now();
+            outcome = self.verifier.verify(text, at);
+            micros.push(start.elapsed().as_micros());
+        }
+        micros.sort_unstable();
+        (outcome, micros[TIMED_RUNS / 2])
+    }
+}
+
+fn heading(title: &str, explanation: &str) {
+    println!("\n== {title}\n{explanation}\n");
+}
+
+fn issue(key: &IssuerKey, issuer: &str, credential: &Credential, now: DateTime<Utc>) -> qrcred::Result<String> {
+    Issuer::new(key.clone(), issuer).issue(credential, cli::default_validity(credential.kind()), now)
+}
+
+/// The one code text in a PNG file.
+fn scan_one(png: &Path) -> Result<String, Failure> {
+    let bytes = cli::read_bounded(&mut cli::open(png)?, png, 1 << 20)?;
+    let mut texts = scan_image(&bytes, &Limits::DEFAULT)?;
+    match (texts.pop(), texts.is_empty()) {
+        (Some(text), true) => Ok(text),
+        _ => Err(unexpected(format!("{}: not exactly one QR code", png.display()))),
+    }
+}
+
+/// The refusal, its code checked against the expected one (`None`: any).
+fn refusal(outcome: qrcred::Result<Verified>, label: &str, expected: Option<&str>) -> Result<qrcred::Error, Failure> {
+    match outcome {
+        Ok(_) => Err(unexpected(format!("the {label} code was accepted"))),
+        Err(e) if expected.is_none_or(|code| code == e.code()) => Ok(e),
+        Err(e) => Err(unexpected(format!("the {label} code was refused with {}", e.code()))),
+    }
+}
+
+/// The code with one character near its end, inside the signature, set to
+/// `0`: a lower Base45 digit keeps the Base45 valid, so only the signature
+/// check can notice.
+fn tamper(text: &str) -> String {
+    let end = text.len().saturating_sub(10);
+    match text[..end].rfind(|c| c != '0') {
+        Some(i) => format!("{}0{}", &text[..i], &text[i + 1..]),
+        None => text.to_owned(),
+    }
+}
+
+/// Part 6: the closing table.
+fn print_table(rows: &[String]) {
+    heading(
+        "6. Summary",
+        &format!(
+            "Code length in characters, the smallest QR version that holds it at error-correction level M,\n\
+             the verdict, and the time `Verifier::verify` takes (median of {TIMED_RUNS} runs). Most of it is the\n\
+             Ed25519 signature check; an unknown key is refused at the lookup, before any signature arithmetic."
+        ),
+    );
+    if cfg!(debug_assertions) {
+        println!("  (a debug build: run with --release for representative times)\n");
+    }
+    println!("  kind            length  QR version  verify µs  verdict");
+    rows.iter().for_each(|row| println!("  {row}"));
+    println!("\nEverything behaved as expected.");
+}
+
+/// A line of the closing table.
+fn row(label: &str, text: &str, verdict: &str, micros: u128) -> Result<String, Failure> {
+    let (length, version) = (text.len(), QrCode::encode(text, EccLevel::M)?.version());
+    Ok(format!("{label:<15} {length:>6} {version:>11} {micros:>10}  {verdict}"))
+}
+
+fn summary(v: &Verified) -> String {
+    let (family, given) = (&v.credential().subject.family_name, &v.credential().subject.given_name);
+    let (issuer, expires) = (v.issuer(), v.expires_at().format("%Y-%m-%d %H:%M UTC"));
+    format!(
+        "VALID, {family}{}, from {issuer}, expires {expires}",
+        given.as_deref().unwrap_or_default()
+    )
+}
+
+fn unexpected(what: String) -> Failure {
+    Failure::Unexpected(what)
+}

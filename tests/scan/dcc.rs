@@ -1,0 +1,95 @@
+//! The EU Digital COVID Certificate test images (dgc-testdata, copied to
+//! test-vectors/third-party/dgc-testdata/): each file's `2DCODE` is a
+//! base64 PNG of its `PREFIX` text (an `HC1:` code). Per the set's README,
+//! `EXPECTEDRESULTS.EXPECTEDPICTUREDECODE` true means the picture must
+//! decode to `PREFIX`, false that it must not, and absent that the step is
+//! not part of that file's test; we read those pictures too and count them.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use qrcred::{Limits, TrustStore, Verifier, scan_image};
+use serde_json::Value;
+
+fn raw_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/third-party/dgc-testdata");
+    let mut files = Vec::new();
+    for country in std::fs::read_dir(&root).expect("dgc-testdata") {
+        let raw = country.expect("entry").path().join("2DCode/raw");
+        if raw.is_dir() {
+            for file in std::fs::read_dir(raw).expect("raw folder") {
+                files.push(file.expect("entry").path());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The PNG bytes of `2DCODE` (base64, possibly as a data URL or wrapped).
+fn picture(case: &Value) -> Option<Vec<u8>> {
+    let text = case.get("2DCODE")?.as_str()?;
+    let text = text.rsplit_once("base64,").map_or(text, |(_, data)| data);
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
+#[test]
+fn every_picture_decodes_to_its_prefix_text() {
+    let (mut must_read, mut unflagged_read, mut unflagged, mut must_not) = (0, 0, 0, 0);
+    let mut failures = Vec::new();
+    let verifier = Verifier::new(TrustStore::new());
+    for path in raw_files() {
+        let case: Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
+        let name = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let flag = case["EXPECTEDRESULTS"]
+            .get("EXPECTEDPICTUREDECODE")
+            .and_then(Value::as_bool);
+        let expected = case["PREFIX"].as_str().expect("PREFIX").to_string();
+        let scanned = picture(&case).map(|png| scan_image(&png, &Limits::DEFAULT));
+        let reads = matches!(&scanned, Some(Ok(texts)) if *texts == [expected.clone()]);
+        match flag {
+            Some(true) => {
+                must_read += 1;
+                if !reads {
+                    failures.push(format!("{name}: {scanned:?}"));
+                }
+                // Read, but not ours: the verifier names the foreign prefix.
+                let refusal = verifier
+                    .verify(&expected, crate::samples::now())
+                    .expect_err("HC1 is not QC1");
+                assert_eq!(refusal.code(), "prefix.unknown", "{name}");
+            }
+            Some(false) => {
+                must_not += 1;
+                if reads {
+                    failures.push(format!("{name}: marked unreadable, but read"));
+                }
+            }
+            None => {
+                unflagged += 1;
+                unflagged_read += usize::from(reads);
+            }
+        }
+    }
+    println!(
+        "EXPECTEDPICTUREDECODE true: {must_read} read; false: {must_not} refused; absent: {unflagged_read}/{unflagged} read"
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!((must_read, must_not, unflagged), (60, 1, 14), "files checked");
+    assert_eq!(unflagged_read, unflagged, "the unflagged pictures read too");
+}
+
+#[test]
+fn the_unreadable_picture_is_refused_with_a_code() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/third-party/dgc-testdata/common/2DCode/raw/Q1.json");
+    let case: Value = serde_json::from_slice(&std::fs::read(path).expect("Q1")).expect("json");
+    let bytes = picture(&case).expect("base64");
+    let err = scan_image(&bytes, &Limits::DEFAULT).expect_err("not an image");
+    assert_eq!(err.code(), "scan.unsupported_format");
+}
