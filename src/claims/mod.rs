@@ -112,7 +112,7 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Claims> {
         ],
         "claims",
     )?;
-    let claims = Claims {
+    let mut claims = Claims {
         iss: f.opt_text(ISS)?,
         exp: f.time(EXP)?,
         nbf: f.opt_time(NBF)?,
@@ -120,6 +120,9 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Claims> {
         cti: f.opt_bytes::<8>(CTI)?,
         credential: body::decode(f.value(CREDENTIAL_CLAIM_KEY)?)?,
     };
+    // A reader accepts `nbf = iat`, which a writer never writes (SPEC §6):
+    // the same claims as no `nbf`, so they compare and re-encode as such.
+    claims.nbf = claims.nbf.filter(|&nbf| nbf != claims.iat);
     claims.validate()?;
     Ok(claims)
 }

@@ -64,6 +64,40 @@ fn nbf_only_when_it_differs() {
 }
 
 #[test]
+fn nbf_equal_to_iat_decodes_as_absent() {
+    // Found by the claims fuzz target (fuzz/regressions/claims/nbf_equals_iat):
+    // decoded with `nbf: Some(iat)`, re-encoded without it, decoded again as
+    // `None`, so the claims changed in a round trip.
+    let bytes = hex::decode(concat!(
+        "a4", // map(4)
+        "04",
+        "1a6926b380", // exp
+        "05",
+        "1a69256200", // nbf = iat
+        "06",
+        "1a69256200", // iat
+        "3a00010000",
+        "a2",
+        "01",
+        "a5",
+        "0163e78e8b",
+        "0266e5b08fe6988e",
+        "036457414e47",
+        "04685849414f4d494e47",
+        "05191cd2",
+        "02",
+        "a10100",
+    ))
+    .expect("hex");
+    let claims = decode(&bytes, &Limits::DEFAULT).expect("a reader accepts nbf = iat");
+    assert_eq!(claims, status_claims());
+    assert_eq!(
+        decode(&encode(&claims).expect("encode"), &Limits::DEFAULT).expect("decode"),
+        claims
+    );
+}
+
+#[test]
 fn window_and_validity_rules() {
     let mut c = status_claims();
     c.exp = c.iat;
