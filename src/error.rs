@@ -50,6 +50,28 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every code this library defines, layer by layer (for documentation,
+    /// label tables in scanner apps, and test coverage).
+    pub fn all_codes() -> impl Iterator<Item = &'static str> {
+        [
+            PrefixError::CODES,
+            Base45Error::CODES,
+            CompressionError::CODES,
+            CborError::CODES,
+            CoseError::CODES,
+            KeyError::CODES,
+            SignatureError::CODES,
+            TimeError::CODES,
+            ClaimsError::CODES,
+            LimitsError::CODES,
+            RenderError::CODES,
+            ScanError::CODES,
+        ]
+        .into_iter()
+        .flatten()
+        .copied()
+    }
+
     /// The stable machine code, e.g. `"base45.invalid_char"`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -320,21 +342,7 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_layered() {
-        let all: alloc::vec::Vec<&str> = [
-            PrefixError::CODES,
-            Base45Error::CODES,
-            CompressionError::CODES,
-            CborError::CODES,
-            CoseError::CODES,
-            KeyError::CODES,
-            SignatureError::CODES,
-            TimeError::CODES,
-            ClaimsError::CODES,
-            LimitsError::CODES,
-            RenderError::CODES,
-            ScanError::CODES,
-        ]
-        .concat();
+        let all: alloc::vec::Vec<&str> = Error::all_codes().collect();
         let mut sorted = all.clone();
         sorted.sort_unstable();
         sorted.dedup();

@@ -9,10 +9,7 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use qrcred::{
-    Base45Error, CborError, ClaimsError, CompressionError, CoseError, IssuerKey, KeyError, Kid, Limits, LimitsError,
-    PrefixError, RenderError, SignatureError, TimeError, Verified, layers,
-};
+use qrcred::{Error, IssuerKey, Kid, Limits, Verified, layers};
 use support::{Case, Expected, ValidJson, bytes, load, load_all, time};
 
 /// Codes only issuing, key handling, rendering or image scanning can
@@ -30,23 +27,9 @@ const NOT_FROM_VERIFICATION: &[&str] = &[
 
 /// Every code `Verifier::verify` / `verify_bytes` can return.
 fn verification_codes() -> BTreeSet<&'static str> {
-    [
-        PrefixError::CODES,
-        Base45Error::CODES,
-        CompressionError::CODES,
-        CborError::CODES,
-        CoseError::CODES,
-        KeyError::CODES,
-        SignatureError::CODES,
-        TimeError::CODES,
-        ClaimsError::CODES,
-        LimitsError::CODES,
-        RenderError::CODES,
-    ]
-    .concat()
-    .into_iter()
-    .filter(|c| !c.starts_with("render.") && !NOT_FROM_VERIFICATION.contains(c))
-    .collect()
+    Error::all_codes()
+        .filter(|c| !c.starts_with("render.") && !c.starts_with("scan.") && !NOT_FROM_VERIFICATION.contains(c))
+        .collect()
 }
 
 /// The differences between a verified code and the expected result.
