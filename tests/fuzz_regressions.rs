@@ -128,5 +128,20 @@ fn every_regression_input_runs_without_panic() {
         if let Ok(verified) = verifier().verify(&String::from_utf8_lossy(&bytes), now()) {
             assert_reissues(&verified);
         }
+        if let Ok(verified) = verifier().verify(&sign_claims(&bytes), now()) {
+            assert_reissues(&verified);
+        }
+    }
+    #[cfg(feature = "scan")]
+    for (_, bytes) in regressions("scan") {
+        // fuzz/fuzz_targets/scan.rs: width and height, then pixels padded with white.
+        let [w0, w1, h0, h1, pixels @ ..] = &bytes[..] else {
+            continue;
+        };
+        let width = u32::from(u16::from_le_bytes([*w0, *w1])) % 512 + 1;
+        let height = u32::from(u16::from_le_bytes([*h0, *h1])) % 512 + 1;
+        let mut pixels = pixels.to_vec();
+        pixels.resize((width * height) as usize, 255);
+        let _ = qrcred::scan_luma(width, height, &pixels, &limits);
     }
 }

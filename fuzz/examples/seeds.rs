@@ -1,54 +1,86 @@
-//! Writes the seed corpora in `fuzz/seeds/<target>/` from the sample
-//! credentials (`examples/credentials/*.json`), signed with the fuzz key so
-//! that every seed of the `verifier` target verifies at the fuzz `now`.
+//! Writes the seed corpora in `fuzz/seeds/<target>/`, deterministically
+//! (fixed key, fixed times, derived `cti`): `.ci/fuzz.sh` runs it and fails
+//! when the committed seeds differ.
 //!
 //! ```text
 //! cd fuzz && cargo run --example seeds
 //! ```
 //!
-//! Deterministic (fixed key, fixed times, derived `cti`): `.ci/fuzz.sh`
-//! runs it and fails when the committed seeds differ.
+//! - From each sample credential `<kind>` (`examples/credentials/*.json`),
+//!   signed with the fuzz key so that it verifies at the fuzz `now`: the
+//!   plain code, a variant `<kind>_iss_nbf_cti` (with `iss`, a later `nbf`
+//!   and a fixed `cti`) and `<kind>_zlib` (the payload zlib-compressed
+//!   although that is longer, which readers accept). `text/` and
+//!   `verifier/` get the code text, `cose/` the payload bytes, `claims/`
+//!   and `verifier/` the claims bytes (the verifier target signs those).
+//! - From each test vector (`test-vectors/{valid,invalid}/*.json`, other
+//!   keys): its text, payload and claims bytes, where it has them, as
+//!   `vector_<name>`.
+//! - For `scan/`: frames (4-byte size header, then pixels) of a short and
+//!   a sample code, rendered at 1 and 2 pixels per module.
 //!
-//! Per sample `<kind>`, and for one extra variant `<kind>_iss_nbf_cti`
-//! (with `iss`, a later `nbf` and a fixed `cti`) and one `<kind>_zlib` (the
-//! payload zlib-compressed although that is longer, which readers accept):
-//! `text/` and `verifier/` get the code text, `cose/` the payload bytes,
-//! `claims/` and `verifier/` the claims bytes (but for the zlib variant,
-//! whose claims are the plain ones); the verifier target signs those itself.
+//! A seed whose bytes another seed of its target already has is left out.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::TimeDelta;
 use flate2::{Compression, write::ZlibEncoder};
-use qrcred::{Credential, CtiPolicy, IssueOptions, Issuer, PREFIX, layers};
+use qrcred::{
+    Credential, CtiPolicy, EccLevel, IssueOptions, Issuer, Limits, PREFIX, QrCode, RenderOptions, layers, scan_luma,
+};
 use qrcred_fuzz::{ISSUER, issued_at, issuer_key, now, sign_claims, verifier};
 
-const TARGETS: [&str; 4] = ["text", "cose", "claims", "verifier"];
+const TARGETS: [&str; 5] = ["text", "cose", "claims", "verifier", "scan"];
+
+/// The seed directories, and the bytes each already has.
+struct Seeds {
+    root: PathBuf,
+    seen: HashSet<(&'static str, Vec<u8>)>,
+}
+
+impl Seeds {
+    fn add(&mut self, target: &'static str, name: &str, bytes: &[u8]) {
+        if self.seen.insert((target, bytes.to_vec())) {
+            fs::write(self.root.join(target).join(name), bytes).expect("write seed");
+        }
+    }
+}
 
 fn main() {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let seeds = fuzz.join("seeds");
+    let mut seeds = Seeds {
+        root: fuzz.join("seeds"),
+        seen: HashSet::new(),
+    };
     for target in TARGETS {
-        let dir = seeds.join(target);
+        let dir = seeds.root.join(target);
         if dir.exists() {
             fs::remove_dir_all(&dir).expect("remove old seeds");
         }
         fs::create_dir_all(&dir).expect("create seed directory");
     }
-    let mut samples: Vec<PathBuf> = fs::read_dir(fuzz.join("../examples/credentials"))
-        .expect("examples/credentials")
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .collect();
-    samples.sort();
-    for path in samples {
-        let kind = path.file_stem().expect("file name").to_string_lossy().into_owned();
-        let json = fs::read_to_string(&path).expect("read sample");
-        let credential: Credential = serde_json::from_str(&json).expect("sample credential");
+    let mut sample_text = String::new();
+    for path in json_files(&fuzz.join("../examples/credentials")) {
+        let kind = stem(&path);
+        let credential: Credential = serde_json::from_str(&read(&path)).expect("sample credential");
         for (name, payload) in payloads(&kind, &credential) {
-            write_seeds(&seeds, &name, &payload);
+            let text = add_sample(&mut seeds, &name, &payload);
+            if name == "health_status" {
+                sample_text = text; // the shortest sample: QR version 8
+            }
+        }
+    }
+    for validity in ["valid", "invalid"] {
+        for path in json_files(&fuzz.join("../test-vectors").join(validity)) {
+            add_vector(&mut seeds, &format!("vector_{validity}_{}", stem(&path)), &read(&path));
+        }
+    }
+    for (name, text) in [("short", "QC1:"), ("sample", sample_text.as_str())] {
+        for px in [1, 2] {
+            seeds.add("scan", &format!("{name}_{px}px.frame"), &frame(text, px));
         }
     }
 }
@@ -77,28 +109,54 @@ fn payloads(kind: &str, credential: &Credential) -> Vec<(String, Vec<u8>)> {
     ]
 }
 
-fn write_seeds(seeds: &Path, name: &str, payload: &[u8]) {
+/// Adds the seeds of one fuzz-key payload, each checked to verify; returns its text.
+fn add_sample(seeds: &mut Seeds, name: &str, payload: &[u8]) -> String {
     let text = format!("{PREFIX}{}", layers::base45_encode(payload));
     verifier()
         .verify(&text, now())
-        .expect("every seed verifies at the fuzz now");
-    let cose = layers::decompress(payload.to_vec(), &qrcred::Limits::DEFAULT).expect("inflate");
-    let write = |target: &str, extension: &str, bytes: &[u8]| {
-        let path = seeds.join(target).join(format!("{name}.{extension}"));
-        fs::write(&path, bytes).expect("write seed");
-    };
-    write("text", "txt", text.as_bytes());
-    write("verifier", "txt", text.as_bytes());
-    write("cose", "bin", payload);
-    if !name.ends_with("_zlib") {
-        let claims = claims_of(&cose);
-        let signed = sign_claims(claims);
-        verifier()
-            .verify(&signed, now())
-            .expect("the claims, signed by hand, verify");
-        write("claims", "cbor", claims);
-        write("verifier", "cbor", claims);
+        .expect("every sample seed verifies at the fuzz now");
+    let cose = layers::decompress(payload.to_vec(), &Limits::DEFAULT).expect("inflate");
+    let claims = claims_of(&cose);
+    verifier()
+        .verify(&sign_claims(claims), now())
+        .expect("the claims, signed by hand, verify");
+    seeds.add("text", &format!("{name}.txt"), text.as_bytes());
+    seeds.add("verifier", &format!("{name}.txt"), text.as_bytes());
+    seeds.add("cose", &format!("{name}.bin"), payload);
+    seeds.add("claims", &format!("{name}.cbor"), claims);
+    seeds.add("verifier", &format!("{name}.cbor"), claims);
+    text
+}
+
+/// Adds what a test vector has of text, payload and claims bytes.
+fn add_vector(seeds: &mut Seeds, name: &str, json: &str) {
+    let vector: serde_json::Value = serde_json::from_str(json).expect("test vector");
+    if let Some(text) = vector["text"].as_str() {
+        seeds.add("text", &format!("{name}.txt"), text.as_bytes());
     }
+    if let Some(payload) = vector["payload_hex"].as_str() {
+        seeds.add("cose", &format!("{name}.bin"), &from_hex(payload));
+    }
+    if let Some(claims) = vector["claims_hex"].as_str() {
+        seeds.add("claims", &format!("{name}.cbor"), &from_hex(claims));
+        seeds.add("verifier", &format!("{name}.cbor"), &from_hex(claims));
+    }
+}
+
+/// A scan target input: width − 1 and height − 1 (u16, little-endian),
+/// then the pixels of `text` rendered at `px` pixels per module with a
+/// 2-module quiet zone; checked to scan back.
+fn frame(text: &str, px: u32) -> Vec<u8> {
+    let options = RenderOptions::DEFAULT.with_module_px(px).with_quiet_zone(2);
+    let symbol = QrCode::encode(text, EccLevel::M).expect("encode");
+    let (side, pixels) = symbol.to_luma(&options).expect("render");
+    assert_eq!(
+        scan_luma(side, side, &pixels, &Limits::DEFAULT).expect("scan"),
+        [text],
+        "{px} px per module"
+    );
+    let size = u16::try_from(side - 1).expect("side").to_le_bytes();
+    [&size[..], &size[..], &pixels[..]].concat()
 }
 
 /// The claims bytes inside COSE_Sign1 bytes written by this library, which
@@ -113,4 +171,29 @@ fn claims_of(cose: &[u8]) -> &[u8] {
         other => panic!("unexpected payload header {other:#04x}"),
     };
     &cose[start..start + len]
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().expect("file name").to_string_lossy().into_owned()
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn from_hex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect()
 }
