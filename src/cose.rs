@@ -108,6 +108,11 @@ impl UnverifiedSign1 {
         self.alg
     }
 
+    /// The signature bytes (what a revocation by signature hash names).
+    pub(crate) fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
     /// The Sig_structure the signature covers, over the bytes as received.
     fn to_be_signed(&self) -> Vec<u8> {
         let protected = ProtectedHeader {

@@ -47,6 +47,13 @@ pub enum Error {
     /// An image could not be read for scanning (feature `scan`).
     #[error(transparent)]
     Scan(#[from] ScanError),
+    /// A trust bundle is malformed, not signed by a trusted root, rolled
+    /// back, not yet valid, or stale under a failing policy.
+    #[error(transparent)]
+    Trust(#[from] TrustError),
+    /// The credential or its signing key was revoked by the trust bundle.
+    #[error(transparent)]
+    Revoked(#[from] RevokedError),
 }
 
 impl Error {
@@ -66,6 +73,8 @@ impl Error {
             LimitsError::CODES,
             RenderError::CODES,
             ScanError::CODES,
+            TrustError::CODES,
+            RevokedError::CODES,
         ]
         .into_iter()
         .flatten()
@@ -87,6 +96,8 @@ impl Error {
             Error::Limits(e) => e.code(),
             Error::Render(e) => e.code(),
             Error::Scan(e) => e.code(),
+            Error::Trust(e) => e.code(),
+            Error::Revoked(e) => e.code(),
         }
     }
 }
@@ -231,6 +242,8 @@ layer_error! {
         InvalidEncoding => "key.invalid_encoding", "the key is not a valid Ed25519 key in the expected encoding";
         /// Key material could not be written.
         EncodeFailed => "key.encode_failed", "the key could not be encoded";
+        /// The key was retired before this code was issued (normal key rotation).
+        Retired { retired_at: i64 } => "key.retired", "the issuer key was retired at {retired_at} (seconds since 1970-01-01 UTC), before this code was issued";
         /// The operating system gave no randomness for key generation.
         Randomness => "key.randomness", "no secure randomness was available to generate a key";
     }
@@ -253,6 +266,9 @@ layer_error! {
         Expired { expired_at: i64 } => "time.expired", "the code expired at {expired_at} (seconds since 1970-01-01 UTC)";
         /// `now < nbf - skew` (or `iat - skew`).
         NotYetValid { valid_from: i64 } => "time.not_yet_valid", "the code is not valid before {valid_from} (seconds since 1970-01-01 UTC)";
+        /// `now` is earlier than the newest issue time already seen (a trust
+        /// bundle's or a verified code's) minus the skew: the device clock was set back.
+        ClockBehind { newest_seen: i64 } => "time.clock_behind", "the device clock is behind: a code or trust bundle issued at {newest_seen} (seconds since 1970-01-01 UTC) was already seen; check the date and time settings";
         /// A time or validity given to the issuer is outside what the format carries.
         OutOfRange => "time.out_of_range", "a time is outside the range this format can carry (1970-01-01 to 2106-02-07 UTC)";
     }
@@ -330,6 +346,45 @@ layer_error! {
         InvalidOptions => "render.invalid_options", "module size must be 1 to 64 pixels and the quiet zone 0 to 16 modules";
         /// The PNG encoder failed.
         Png => "render.png", "the PNG image could not be written";
+    }
+}
+
+layer_error! {
+    /// Errors of trust bundles (SPEC.md §11): reading, root signature,
+    /// rollback, freshness.
+    TrustError {
+        /// The bundle is not signed by a root the scanner trusts (pinned or announced).
+        UnknownRoot { kid: String } => "trust.unknown_root", "the trust bundle is signed by key {kid}, which is not a trusted root";
+        /// The bundle's sequence number is lower than the one already held.
+        Rollback { sequence: u64, held: u64 } => "trust.rollback", "the trust bundle has sequence number {sequence}, older than the {held} already loaded";
+        /// The bundle's issue time is after `now` plus the skew.
+        NotYetValid { issued_at: i64 } => "trust.not_yet_valid", "the trust bundle is issued at {issued_at} (seconds since 1970-01-01 UTC), in the future";
+        /// The bundle expired (plus grace) and the policy refuses stale trust.
+        Stale { expires_at: i64 } => "trust.stale", "the trust bundle expired at {expires_at} (seconds since 1970-01-01 UTC); load a newer one";
+        /// The payload is not a qrcred trust bundle (wrong format identifier).
+        NotABundle => "trust.not_a_bundle", "the signed payload is not a qrcred trust bundle";
+        /// The bundle uses a format version this library does not read.
+        UnsupportedVersion { version: u64 } => "trust.unsupported_version", "the trust bundle has format version {version}; this library reads version 1";
+        /// A required field is absent.
+        Missing { field: &'static str } => "trust.missing", "the trust bundle field {field} is missing";
+        /// A field has the wrong CBOR type.
+        WrongType { field: &'static str } => "trust.wrong_type", "the trust bundle field {field} has the wrong type";
+        /// A field value is out of range or inconsistent (kid not matching its key, unsorted revocations, ...).
+        InvalidValue { field: &'static str } => "trust.invalid_value", "the trust bundle field {field} has a value that is not allowed";
+        /// A field this format version does not define.
+        UnknownField { field: String } => "trust.unknown_field", "the trust bundle field {field} is not defined by this format version";
+        /// The bundle is larger than `Limits::max_bundle_len`.
+        TooLarge { max: usize } => "trust.too_large", "the trust bundle is larger than the {max} bytes allowed";
+    }
+}
+
+layer_error! {
+    /// Refusals by revocation in the trust bundle.
+    RevokedError {
+        /// This credential was revoked (by `cti` or by signature hash).
+        Credential => "revoked.credential", "this code was revoked by its issuer";
+        /// The signing key was revoked for codes issued at or after `since` (or for all codes).
+        Key { since: Option<i64> } => "revoked.key", "the issuer key that signed this code was revoked";
     }
 }
 

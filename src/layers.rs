@@ -42,3 +42,10 @@ pub fn decompress(payload: Vec<u8>, limits: &Limits) -> Result<Vec<u8>> {
 pub fn check_cbor(bytes: &[u8], limits: &Limits) -> Result<()> {
     cbor::decode(bytes, limits).map(|_| ())
 }
+
+/// Signs `payload` as a COSE_Sign1 in this library's profile (protected
+/// `alg` -8 and `kid`, empty unprotected header): how codes and trust
+/// bundles are signed, for tools that build test payloads.
+pub fn sign_cose(payload: Vec<u8>, key: &crate::IssuerKey) -> Result<Vec<u8>> {
+    crate::cose::sign(payload, key)
+}

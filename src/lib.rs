@@ -54,13 +54,16 @@
 extern crate alloc;
 
 mod base45;
+mod bundle;
 mod cbor;
 mod claims;
 mod compression;
 mod cose;
 mod error;
+mod fields;
 mod issuer;
 mod keys;
+mod labels;
 pub mod layers;
 mod limits;
 mod model;
@@ -72,7 +75,7 @@ mod verifier;
 // Errors and limits.
 pub use error::{
     Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, PrefixError,
-    RenderError, Result, ScanError, SignatureError, TimeError,
+    RenderError, Result, RevokedError, ScanError, SignatureError, TimeError, TrustError,
 };
 pub use limits::Limits;
 
@@ -83,15 +86,17 @@ pub use model::{
 };
 
 // Keys and trust.
+pub use bundle::{BundleDraft, TrustBundle, TrustState};
 pub use keys::{IssuerKey, Kid, PublicKey};
-pub use trust::{KeyResolver, KindSet, TrustStore, TrustedKey};
+pub use labels::default_label;
+pub use trust::{KeyResolver, KeyState, KindSet, RevocationId, TrustStore, TrustValidity, TrustedKey};
 
 // Issuing and verifying.
 pub use claims::CREDENTIAL_CLAIM_KEY;
 pub use cose::{ALG_ED25519, ALG_EDDSA};
 pub use issuer::{CtiPolicy, IssueOptions, Issuer};
 pub use prefix::PREFIX;
-pub use verifier::{UnverifiedCode, Verified, Verifier};
+pub use verifier::{StalePolicy, UnverifiedCode, Verified, Verifier, Warning};
 
 // QR images.
 #[cfg(feature = "render")]
@@ -119,6 +124,13 @@ pub mod fuzzing {
         let third = crate::claims::encode(&back).expect("decoded claims encode");
         assert_eq!(third, again, "encoding is not deterministic");
         Some(again)
+    }
+
+    /// The round-trip oracle of the trust bundle payload decoder (unsigned
+    /// contents, SPEC.md §11.2); panics when a decoded bundle does not
+    /// re-encode to an equal one deterministically.
+    pub fn bundle_payload_round_trip(bytes: &[u8]) -> Option<Vec<u8>> {
+        crate::bundle::payload_round_trip(bytes)
     }
 }
 

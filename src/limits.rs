@@ -24,6 +24,12 @@ pub struct Limits {
     /// of 16 MiP peaked at about 85 MiB besides the file's own bytes (about
     /// 5 bytes per pixel), a colour JPEG at about 30 MiB.
     pub max_image_pixels: usize,
+    /// Largest trust bundle file. Default 32 MiB: a bundle with a million
+    /// revoked credentials is about 8 MB.
+    pub max_bundle_len: usize,
+    /// Most CBOR items in a trust bundle (keys and labels; the revocation
+    /// list is one byte string). Default 262 144.
+    pub max_bundle_items: usize,
 }
 
 impl Limits {
@@ -34,6 +40,8 @@ impl Limits {
         max_cbor_depth: 16,
         max_cbor_items: 512,
         max_image_pixels: 16 * 1024 * 1024,
+        max_bundle_len: 32 * 1024 * 1024,
+        max_bundle_items: 256 * 1024,
     };
 
     /// Replaces `max_text_len`.
@@ -57,6 +65,18 @@ impl Limits {
     /// Replaces `max_cbor_items`.
     pub const fn with_max_cbor_items(mut self, n: usize) -> Self {
         self.max_cbor_items = n;
+        self
+    }
+
+    /// Replaces `max_bundle_len`.
+    pub const fn with_max_bundle_len(mut self, n: usize) -> Self {
+        self.max_bundle_len = n;
+        self
+    }
+
+    /// Replaces `max_bundle_items`.
+    pub const fn with_max_bundle_items(mut self, n: usize) -> Self {
+        self.max_bundle_items = n;
         self
     }
 

@@ -1,13 +1,16 @@
 //! Which public keys a scanner trusts, for which issuer, when and for what.
 //!
 //! Key lookup goes through the small [`KeyResolver`] trait, with ready
-//! implementations for one key, a closure and a [`TrustStore`].
+//! implementations for one key, a closure, a [`TrustStore`] and a signed
+//! [`TrustBundle`](crate::TrustBundle), which also answers for revocations
+//! and for how fresh its trust data is.
 
 use alloc::{borrow::Cow, collections::BTreeMap, string::String, vec::Vec};
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 
-use crate::error::{KeyError, Result};
-use crate::keys::{Kid, PublicKey};
+use crate::error::{KeyError, Result, RevokedError};
+use crate::keys::{Hex, Kid, PublicKey};
 use crate::model::Kind;
 
 /// A set of credential kinds.
@@ -42,6 +45,38 @@ impl KindSet {
     pub fn iter(self) -> impl Iterator<Item = Kind> {
         Kind::ALL.into_iter().filter(move |k| self.contains(*k))
     }
+
+    /// The wire form (SPEC.md §11): bit 0 health status, 1 vaccination,
+    /// 2 test result, 3 recovery, 4 access pass.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set with this wire form; `None` for bits no kind has.
+    pub fn from_bits(bits: u64) -> Option<KindSet> {
+        u8::try_from(bits).ok().filter(|b| b & !Self::ALL.0 == 0).map(KindSet)
+    }
+}
+
+/// Where an issuer key stands in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyState {
+    /// In use.
+    #[default]
+    Active,
+    /// Replaced in a normal key rotation: codes it issued before `at` still
+    /// verify until they expire; codes issued at or after `at` are refused
+    /// with `key.retired`.
+    Retired {
+        /// When the key stopped issuing.
+        at: DateTime<Utc>,
+    },
+    /// Compromised or withdrawn: codes issued at or after `since` are
+    /// refused with `revoked.key`; with no `since`, every code is.
+    Revoked {
+        /// From when; `None` for every code the key ever signed.
+        since: Option<DateTime<Utc>>,
+    },
 }
 
 /// A public key trusted for one issuer, a validity window and some kinds.
@@ -57,6 +92,10 @@ pub struct TrustedKey {
     pub valid_until: Option<DateTime<Utc>>,
     /// The kinds the key may sign.
     pub kinds: KindSet,
+    /// A name to show for the issuer (e.g. "北京市卫生健康委员会"), if any.
+    pub display_name: Option<String>,
+    /// Active, retired or revoked.
+    pub state: KeyState,
 }
 
 impl TrustedKey {
@@ -68,7 +107,21 @@ impl TrustedKey {
             valid_from: None,
             valid_until: None,
             kinds: KindSet::ALL,
+            display_name: None,
+            state: KeyState::Active,
         }
+    }
+
+    /// Sets the name to show for the issuer.
+    pub fn with_display_name(mut self, name: &str) -> Self {
+        self.display_name = Some(name.into());
+        self
+    }
+
+    /// Sets the key's state.
+    pub fn with_state(mut self, state: KeyState) -> Self {
+        self.state = state;
+        self
     }
 
     /// Restricts the window in which the key may issue codes (`from <= iat < until`).
@@ -91,6 +144,24 @@ impl TrustedKey {
 
     /// Whether this key may have issued a code of `kind` at `iat` (seconds).
     pub(crate) fn permits(&self, kind: Kind, iat: i64) -> Result<()> {
+        match self.state {
+            KeyState::Active => {}
+            KeyState::Retired { at } if iat >= at.timestamp() => {
+                return Err(KeyError::Retired {
+                    retired_at: at.timestamp(),
+                }
+                .into());
+            }
+            KeyState::Retired { .. } => {}
+            KeyState::Revoked { since } => {
+                if since.is_none_or(|t| iat >= t.timestamp()) {
+                    return Err(RevokedError::Key {
+                        since: since.map(|t| t.timestamp()),
+                    }
+                    .into());
+                }
+            }
+        }
         if !self.kinds.contains(kind) {
             return Err(KeyError::KindNotAllowed { kind: kind.as_str() }.into());
         }
@@ -104,12 +175,87 @@ impl TrustedKey {
     }
 }
 
-/// Finds the trusted keys that carry a key id.
+/// The id under which a trust bundle lists a revoked credential (SPEC.md §11.3).
+///
+/// Eight bytes of SHA-256 over a domain tag and either the issuer and the
+/// code's `cti`, or the code's signature, so that a code without a `cti`
+/// can be revoked without any id travelling in it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RevocationId(pub [u8; 8]);
+
+impl RevocationId {
+    /// The id of the code with this `cti` from `issuer` (the issuer id its
+    /// key is trusted for).
+    pub fn for_cti(issuer: &str, cti: &[u8; 8]) -> RevocationId {
+        // Issuer ids are at most 80 bytes (claims `iss`); the length byte
+        // keeps (issuer, cti) pairs apart in any case.
+        let len = u8::try_from(issuer.len()).unwrap_or(u8::MAX);
+        RevocationId::hash(1, &[&[len], issuer.as_bytes(), cti])
+    }
+
+    /// The id of the code with this COSE signature.
+    pub fn for_signature(signature: &[u8; 64]) -> RevocationId {
+        RevocationId::hash(2, &[signature])
+    }
+
+    fn hash(kind: u8, parts: &[&[u8]]) -> RevocationId {
+        let mut sha = Sha256::new().chain_update(b"qrcred-revocation-v1").chain_update([kind]);
+        for part in parts {
+            sha.update(part);
+        }
+        let digest = sha.finalize();
+        let mut id = [0u8; 8];
+        id.copy_from_slice(&digest[..8]);
+        RevocationId(id)
+    }
+
+    /// Parses 16 hex digits.
+    pub fn from_hex(s: &str) -> Option<RevocationId> {
+        crate::keys::parse_hex::<8>(s).map(RevocationId)
+    }
+}
+
+impl core::fmt::Display for RevocationId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        Hex(&self.0).fmt(f)
+    }
+}
+
+impl core::fmt::Debug for RevocationId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "RevocationId({self})")
+    }
+}
+
+/// When the trust data behind a resolver was issued and until when it is
+/// current (a trust bundle's `issued_at` and `expires_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustValidity {
+    /// When the trust data was issued.
+    pub issued_at: DateTime<Utc>,
+    /// When it stops being current.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Finds the trusted keys that carry a key id; a trust bundle also answers
+/// for revocations and for its own freshness.
 ///
 /// Several keys may share a kid; the verifier tries each.
 pub trait KeyResolver {
     /// Every trusted key whose kid is `kid` (empty when none).
     fn keys_for(&self, kid: Kid) -> Cow<'_, [TrustedKey]>;
+
+    /// Whether the credential with this id is revoked. None is, by default.
+    fn is_revoked(&self, id: RevocationId) -> bool {
+        let _ = id;
+        false
+    }
+
+    /// When the trust data was issued and until when it is current; `None`
+    /// (the default) for trust that does not age, such as pinned keys.
+    fn trust_validity(&self) -> Option<TrustValidity> {
+        None
+    }
 }
 
 impl KeyResolver for TrustedKey {
@@ -179,8 +325,24 @@ impl KeyResolver for TrustStore {
     }
 }
 
-impl KeyResolver for &TrustStore {
-    fn keys_for(&self, kid: Kid) -> Cow<'_, [TrustedKey]> {
-        (**self).keys_for(kid)
-    }
+/// `KeyResolver` for a reference to a resolver type, so a verifier can
+/// borrow its trust instead of owning it.
+macro_rules! resolver_by_reference {
+    ($($ty:ty),*) => {$(
+        impl KeyResolver for &$ty {
+            fn keys_for(&self, kid: Kid) -> Cow<'_, [TrustedKey]> {
+                (**self).keys_for(kid)
+            }
+
+            fn is_revoked(&self, id: RevocationId) -> bool {
+                (**self).is_revoked(id)
+            }
+
+            fn trust_validity(&self) -> Option<TrustValidity> {
+                (**self).trust_validity()
+            }
+        }
+    )*};
 }
+
+resolver_by_reference!(TrustStore, crate::bundle::TrustBundle);

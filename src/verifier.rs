@@ -8,17 +8,21 @@
 
 use alloc::{
     string::{String, ToString},
+    vec,
     vec::Vec,
 };
 use chrono::{DateTime, TimeDelta, Utc};
+use core::sync::atomic::{AtomicI64, Ordering};
 
 use crate::claims::{self, Claims};
 use crate::cose::UnverifiedSign1;
-use crate::error::{Base45Error, ClaimsError, Error, KeyError, LimitsError, Result, TimeError};
+use crate::error::{
+    Base45Error, ClaimsError, Error, KeyError, LimitsError, Result, RevokedError, TimeError, TrustError,
+};
 use crate::keys::Kid;
 use crate::limits::Limits;
 use crate::model::{Credential, Kind};
-use crate::trust::{KeyResolver, TrustedKey};
+use crate::trust::{KeyResolver, RevocationId, TrustedKey};
 use crate::{base45, compression, prefix};
 
 /// A code that parsed but whose signature has not been checked.
@@ -63,11 +67,79 @@ impl UnverifiedCode {
     }
 }
 
-/// A credential whose signature, key policy and time window have been checked.
+/// Something a scanner should show next to an accepted code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// The trust bundle expired (plus the grace) and the stale policy only
+    /// warns: revocations published since may be missing.
+    StaleTrust {
+        /// When the bundle expired.
+        expired_at: DateTime<Utc>,
+    },
+}
+
+impl Warning {
+    /// The stable code (`trust.stale`), shared with the refusal of a failing policy.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Warning::StaleTrust { .. } => "trust.stale",
+        }
+    }
+}
+
+/// What the verifier does with stale trust data: a bundle past its
+/// `expires_at` plus `grace`.
+///
+/// The default warns, with no grace: codes keep verifying (signatures,
+/// expiry, revocations known to the bundle) and each result carries
+/// [`Warning::StaleTrust`] from the moment the bundle expires. A door that
+/// stops admitting everyone when its update channel fails is the outage
+/// this library exists to prevent, and the codes themselves are short-lived
+/// (a health status lasts at most 72 hours); what staleness risks is
+/// missing revocations published since, which the warning makes visible.
+/// Sites that must not run on old revocation data choose
+/// [`StalePolicy::refuse_after`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StalePolicy {
+    /// How long after the bundle's `expires_at` it still counts as current.
+    pub grace: TimeDelta,
+    /// Whether stale trust refuses (`trust.stale`) or only warns.
+    pub refuse: bool,
+}
+
+impl StalePolicy {
+    /// Warn from the bundle's expiry on; never refuse.
+    pub const DEFAULT: StalePolicy = StalePolicy {
+        grace: TimeDelta::zero(),
+        refuse: false,
+    };
+
+    /// Warn once the bundle is `grace` past its expiry.
+    pub fn warn_after(grace: TimeDelta) -> StalePolicy {
+        StalePolicy { grace, refuse: false }
+    }
+
+    /// Refuse every code (`trust.stale`) once the bundle is `grace` past its expiry.
+    pub fn refuse_after(grace: TimeDelta) -> StalePolicy {
+        StalePolicy { grace, refuse: true }
+    }
+}
+
+impl Default for StalePolicy {
+    fn default() -> Self {
+        StalePolicy::DEFAULT
+    }
+}
+
+/// A credential whose signature, key policy, revocation and time window
+/// have been checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
     credential: Credential,
     issuer: String,
+    issuer_name: Option<String>,
+    warnings: Vec<Warning>,
     kid: Kid,
     issued_at: DateTime<Utc>,
     valid_from: DateTime<Utc>,
@@ -94,6 +166,16 @@ impl Verified {
     /// The issuer, as the trust store names the key's owner.
     pub fn issuer(&self) -> &str {
         &self.issuer
+    }
+
+    /// The issuer's display name, when the trust data gives one.
+    pub fn issuer_name(&self) -> Option<&str> {
+        self.issuer_name.as_deref()
+    }
+
+    /// Warnings to show with the accepted code (e.g. stale trust).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// The key id that verified.
@@ -123,11 +205,63 @@ impl Verified {
 }
 
 /// Verifies codes offline against the keys a [`KeyResolver`] trusts.
-#[derive(Debug, Clone)]
+///
+/// The verifier remembers the newest issue time it has accepted (and takes
+/// its resolver's bundle issue time), so a clock set back behind it gives
+/// `time.clock_behind`; seed it from the persisted
+/// [`TrustState`](crate::TrustState) with [`Verifier::with_newest_seen`] and
+/// hand [`Verifier::newest_seen`] back to it.
+#[derive(Debug)]
 pub struct Verifier<R> {
     resolver: R,
     limits: Limits,
     clock_skew: TimeDelta,
+    stale: StalePolicy,
+    /// Newest accepted `iat` in seconds; `i64::MIN` when none.
+    newest_seen: AtomicI64,
+}
+
+impl<R: Clone> Clone for Verifier<R> {
+    fn clone(&self) -> Self {
+        Verifier {
+            resolver: self.resolver.clone(),
+            limits: self.limits,
+            clock_skew: self.clock_skew,
+            stale: self.stale,
+            newest_seen: AtomicI64::new(self.newest_seen.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+/// A code whose signature verified under a trusted key that may have issued
+/// it; its time window not yet checked.
+pub(crate) struct Opened {
+    pub claims: Claims,
+    pub key: TrustedKey,
+    pub signature: [u8; 64],
+    pub cti: Option<[u8; 8]>,
+}
+
+/// Finds the key, checks the signature, decodes the claims and applies the
+/// key's policy (state, kinds, window, `iss`).
+pub(crate) fn open(code: UnverifiedCode, resolver: &impl KeyResolver, limits: &Limits) -> Result<Opened> {
+    let kid = code.kid();
+    let candidates = resolver.keys_for(kid);
+    if candidates.is_empty() {
+        return Err(KeyError::UnknownKid { kid: kid.to_string() }.into());
+    }
+    let signature = *code.sign1.signature();
+    let (payload, keys) = code
+        .sign1
+        .verify_with(candidates.iter(), |k: &TrustedKey| &k.public_key)?;
+    let claims = claims::decode(&payload, limits)?;
+    let key = choose_key(&keys, &claims)?.clone();
+    Ok(Opened {
+        cti: claims.cti,
+        claims,
+        key,
+        signature,
+    })
 }
 
 impl<R: KeyResolver> Verifier<R> {
@@ -140,7 +274,43 @@ impl<R: KeyResolver> Verifier<R> {
             resolver,
             limits: Limits::DEFAULT,
             clock_skew: Self::DEFAULT_CLOCK_SKEW,
+            stale: StalePolicy::DEFAULT,
+            newest_seen: AtomicI64::new(i64::MIN),
         }
+    }
+
+    /// Replaces the stale-trust policy.
+    pub fn with_stale_policy(mut self, policy: StalePolicy) -> Self {
+        self.stale = policy;
+        self
+    }
+
+    /// Starts from a newest-seen issue time (from the persisted
+    /// [`TrustState`](crate::TrustState)); `None` leaves it as it is.
+    pub fn with_newest_seen(self, seen: Option<DateTime<Utc>>) -> Self {
+        if let Some(seen) = seen {
+            self.newest_seen.fetch_max(seen.timestamp(), Ordering::Relaxed);
+        }
+        self
+    }
+
+    /// The newest issue time this verifier has seen: the latest `iat` it
+    /// accepted, its resolver's bundle issue time, or what it was seeded with.
+    pub fn newest_seen(&self) -> Option<DateTime<Utc>> {
+        let own = self.newest_seen.load(Ordering::Relaxed);
+        let bundle = self
+            .resolver
+            .trust_validity()
+            .map_or(i64::MIN, |v| v.issued_at.timestamp());
+        let newest = own.max(bundle);
+        (newest != i64::MIN)
+            .then(|| DateTime::<Utc>::from_timestamp(newest, 0))
+            .flatten()
+    }
+
+    /// The resolver.
+    pub fn resolver(&self) -> &R {
+        &self.resolver
     }
 
     /// Replaces the limits.
@@ -172,20 +342,30 @@ impl<R: KeyResolver> Verifier<R> {
     }
 
     /// Verifies an already parsed code at `now`.
+    ///
+    /// The checks run in this order, the first failure deciding: key lookup
+    /// and signature; claims; key state, kinds and window; revocation;
+    /// clock behind; expiry and start of validity; stale trust.
     pub fn verify_code(&self, code: UnverifiedCode, now: DateTime<Utc>) -> Result<Verified> {
         let kid = code.kid();
-        let candidates = self.resolver.keys_for(kid);
-        if candidates.is_empty() {
-            return Err(KeyError::UnknownKid { kid: kid.to_string() }.into());
+        let Opened {
+            claims,
+            key,
+            signature,
+            cti,
+        } = open(code, &self.resolver, &self.limits)?;
+        let mut ids = vec![RevocationId::for_signature(&signature)];
+        ids.extend(cti.map(|cti| RevocationId::for_cti(&key.issuer, &cti)));
+        if ids.into_iter().any(|id| self.resolver.is_revoked(id)) {
+            return Err(RevokedError::Credential.into());
         }
-        let (payload, keys) = code
-            .sign1
-            .verify_with(candidates.iter(), |k: &TrustedKey| &k.public_key)?;
-        let claims = claims::decode(&payload, &self.limits)?;
-        let key = choose_key(&keys, &claims)?;
         self.check_time(&claims, now)?;
+        let warnings = self.check_freshness(now)?;
+        self.newest_seen.fetch_max(i64::from(claims.iat), Ordering::Relaxed);
         Ok(Verified {
-            issuer: key.issuer.clone(),
+            issuer: key.issuer,
+            issuer_name: key.display_name,
+            warnings,
             kid,
             issued_at: instant(claims.iat),
             valid_from: instant(claims.valid_from()),
@@ -196,6 +376,14 @@ impl<R: KeyResolver> Verifier<R> {
     }
 
     fn check_time(&self, claims: &Claims, now: DateTime<Utc>) -> Result<()> {
+        if let Some(seen) = self.newest_seen()
+            && now < seen - self.clock_skew
+        {
+            return Err(TimeError::ClockBehind {
+                newest_seen: seen.timestamp(),
+            }
+            .into());
+        }
         let now = i128::from(now.timestamp());
         if now >= i128::from(claims.exp) {
             return Err(TimeError::Expired {
@@ -211,6 +399,25 @@ impl<R: KeyResolver> Verifier<R> {
             .into());
         }
         Ok(())
+    }
+
+    /// The stale-trust policy: no warning, a warning, or `trust.stale`.
+    fn check_freshness(&self, now: DateTime<Utc>) -> Result<Vec<Warning>> {
+        let Some(validity) = self.resolver.trust_validity() else {
+            return Ok(Vec::new());
+        };
+        if now < validity.expires_at + self.stale.grace {
+            return Ok(Vec::new());
+        }
+        if self.stale.refuse {
+            return Err(TrustError::Stale {
+                expires_at: validity.expires_at.timestamp(),
+            }
+            .into());
+        }
+        Ok(vec![Warning::StaleTrust {
+            expired_at: validity.expires_at,
+        }])
     }
 }
 

@@ -4,9 +4,9 @@ use alloc::{string::String, vec::Vec};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use ciborium::value::Value;
 
-use super::fields::{Fields, int};
 use crate::cbor;
 use crate::error::{ClaimsError, Result};
+use crate::fields::{Fields, int};
 use crate::model::{
     AccessPass, BirthDate, Colour, Credential, CredentialBody, Disease, HealthStatus, IdDigest, Kind, Manufacturer,
     Recovery, Role, StatusReason, Subject, TestOutcome, TestResult, TestType, Vaccination, VaccineProduct,

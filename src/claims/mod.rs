@@ -8,16 +8,15 @@
 //! (until 2106-02-07), so each costs at most 5 bytes.
 
 mod body;
-mod fields;
 
 use alloc::{string::String, vec, vec::Vec};
 use ciborium::value::Value;
 
 use crate::cbor;
 use crate::error::{ClaimsError, Result};
+use crate::fields::{Fields, int};
 use crate::limits::Limits;
 use crate::model::{Credential, check_text};
-use fields::{Fields, int};
 
 /// Claim key of `iss`.
 const ISS: i64 = 1;

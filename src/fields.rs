@@ -1,9 +1,49 @@
-//! Reading a CBOR map with small integer keys, field by field.
+//! Reading a CBOR map with small integer keys, field by field, for the
+//! claims and the trust bundle alike; each reports errors in its own layer.
 
 use alloc::{format, string::String, vec::Vec};
 use ciborium::value::Value;
 
-use crate::error::{ClaimsError, Result};
+use crate::error::{ClaimsError, Error, Result, TrustError};
+
+/// Which layer's error codes a map's problems are reported with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layer {
+    /// `claims.*`
+    Claims,
+    /// `trust.*`
+    Trust,
+}
+
+impl Layer {
+    pub fn missing(self, field: &'static str) -> Error {
+        match self {
+            Layer::Claims => ClaimsError::Missing { field }.into(),
+            Layer::Trust => TrustError::Missing { field }.into(),
+        }
+    }
+
+    pub fn wrong_type(self, field: &'static str) -> Error {
+        match self {
+            Layer::Claims => ClaimsError::WrongType { field }.into(),
+            Layer::Trust => TrustError::WrongType { field }.into(),
+        }
+    }
+
+    pub fn invalid(self, field: &'static str) -> Error {
+        match self {
+            Layer::Claims => ClaimsError::InvalidValue { field }.into(),
+            Layer::Trust => TrustError::InvalidValue { field }.into(),
+        }
+    }
+
+    fn unknown(self, field: String) -> Error {
+        match self {
+            Layer::Claims => ClaimsError::UnknownField { field }.into(),
+            Layer::Trust => TrustError::UnknownField { field }.into(),
+        }
+    }
+}
 
 /// An integer map key.
 pub(crate) fn int(key: i64) -> Value {
@@ -14,12 +54,23 @@ pub(crate) fn int(key: i64) -> Value {
 pub(crate) struct Fields {
     entries: Vec<(i64, Value)>,
     names: &'static [(i64, &'static str)],
+    layer: Layer,
 }
 
 impl Fields {
     /// Accepts only the integer keys named in `names`; anything else is an
-    /// unknown field of `context`.
+    /// unknown field of `context`. Errors are `claims.*`.
     pub fn new(raw: Vec<(Value, Value)>, names: &'static [(i64, &'static str)], context: &str) -> Result<Self> {
+        Fields::in_layer(Layer::Claims, raw, names, context)
+    }
+
+    /// As [`Fields::new`], with errors in `layer`.
+    pub fn in_layer(
+        layer: Layer,
+        raw: Vec<(Value, Value)>,
+        names: &'static [(i64, &'static str)],
+        context: &str,
+    ) -> Result<Self> {
         let mut entries = Vec::with_capacity(raw.len());
         for (k, v) in raw {
             let key = match k {
@@ -28,15 +79,10 @@ impl Fields {
             };
             match key {
                 Some(key) if names.iter().any(|(n, _)| *n == key) => entries.push((key, v)),
-                _ => {
-                    return Err(ClaimsError::UnknownField {
-                        field: format!("{context}.{}", describe(&k)),
-                    }
-                    .into());
-                }
+                _ => return Err(layer.unknown(format!("{context}.{}", describe(&k)))),
             }
         }
-        Ok(Fields { entries, names })
+        Ok(Fields { entries, names, layer })
     }
 
     fn name(&self, key: i64) -> &'static str {
@@ -52,11 +98,12 @@ impl Fields {
     /// Takes a required field.
     pub fn value(&mut self, key: i64) -> Result<Value> {
         let field = self.name(key);
-        self.opt_value(key).ok_or_else(|| ClaimsError::Missing { field }.into())
+        self.opt_value(key).ok_or_else(|| self.layer.missing(field))
     }
 
-    fn wrong_type(&self, key: i64) -> crate::Error {
-        ClaimsError::WrongType { field: self.name(key) }.into()
+    /// A "wrong type" error naming the field.
+    pub fn wrong_type(&self, key: i64) -> Error {
+        self.layer.wrong_type(self.name(key))
     }
 
     /// An optional integer field (any sign).
@@ -80,13 +127,13 @@ impl Fields {
     /// A required unsigned integer field.
     pub fn uint(&mut self, key: i64) -> Result<u64> {
         let field = self.name(key);
-        self.opt_uint(key)?.ok_or_else(|| ClaimsError::Missing { field }.into())
+        self.opt_uint(key)?.ok_or_else(|| self.layer.missing(field))
     }
 
     /// A required integer field (any sign).
     pub fn int(&mut self, key: i64) -> Result<i64> {
         let field = self.name(key);
-        self.opt_int(key)?.ok_or_else(|| ClaimsError::Missing { field }.into())
+        self.opt_int(key)?.ok_or_else(|| self.layer.missing(field))
     }
 
     /// An optional time: unsigned seconds that fit in 32 bits.
@@ -100,7 +147,7 @@ impl Fields {
     /// A required time.
     pub fn time(&mut self, key: i64) -> Result<u32> {
         let field = self.name(key);
-        self.opt_time(key)?.ok_or_else(|| ClaimsError::Missing { field }.into())
+        self.opt_time(key)?.ok_or_else(|| self.layer.missing(field))
     }
 
     /// A required small unsigned integer field.
@@ -120,8 +167,7 @@ impl Fields {
     /// A required coded field.
     pub fn code<T>(&mut self, key: i64, from_code: fn(u64) -> Option<T>) -> Result<T> {
         let field = self.name(key);
-        self.opt_code(key, from_code)?
-            .ok_or_else(|| ClaimsError::Missing { field }.into())
+        self.opt_code(key, from_code)?.ok_or_else(|| self.layer.missing(field))
     }
 
     /// An optional text field.
@@ -136,7 +182,7 @@ impl Fields {
     /// A required text field.
     pub fn text(&mut self, key: i64) -> Result<String> {
         let field = self.name(key);
-        self.opt_text(key)?.ok_or_else(|| ClaimsError::Missing { field }.into())
+        self.opt_text(key)?.ok_or_else(|| self.layer.missing(field))
     }
 
     /// An optional byte string of exactly `N` bytes.
@@ -151,8 +197,8 @@ impl Fields {
     }
 
     /// An "invalid value" error naming the field.
-    pub fn invalid(&self, key: i64) -> crate::Error {
-        ClaimsError::InvalidValue { field: self.name(key) }.into()
+    pub fn invalid(&self, key: i64) -> Error {
+        self.layer.invalid(self.name(key))
     }
 }
 
