@@ -350,7 +350,7 @@ layer_error! {
 }
 
 layer_error! {
-    /// Errors of trust bundles (SPEC.md §11): reading, root signature,
+    /// Errors of trust bundles (SPEC.md §12): reading, root signature,
     /// rollback, freshness.
     TrustError {
         /// The bundle is not signed by a root the scanner trusts (pinned or announced).

@@ -1,7 +1,7 @@
 //! Built-in display labels: a short text per stable code, in English and
 //! Chinese, for the screen of a scanner and the person in front of it.
 //!
-//! A trust bundle carries its own label tables (SPEC.md §11); the bundle
+//! A trust bundle carries its own label tables (SPEC.md §12); the bundle
 //! builder starts from these, so every code has a label in both languages
 //! unless the bundle's author removes one. [`default_label`] is the
 //! fallback a scanner uses for a code its bundle does not label.

@@ -127,7 +127,7 @@ pub mod fuzzing {
     }
 
     /// The round-trip oracle of the trust bundle payload decoder (unsigned
-    /// contents, SPEC.md §11.2); panics when a decoded bundle does not
+    /// contents, SPEC.md §12.2); panics when a decoded bundle does not
     /// re-encode to an equal one deterministically.
     pub fn bundle_payload_round_trip(bytes: &[u8]) -> Option<Vec<u8>> {
         crate::bundle::payload_round_trip(bytes)

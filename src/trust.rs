@@ -46,7 +46,7 @@ impl KindSet {
         Kind::ALL.into_iter().filter(move |k| self.contains(*k))
     }
 
-    /// The wire form (SPEC.md §11): bit 0 health status, 1 vaccination,
+    /// The wire form (SPEC.md §12): bit 0 health status, 1 vaccination,
     /// 2 test result, 3 recovery, 4 access pass.
     pub fn bits(self) -> u8 {
         self.0
@@ -175,7 +175,7 @@ impl TrustedKey {
     }
 }
 
-/// The id under which a trust bundle lists a revoked credential (SPEC.md §11.3).
+/// The id under which a trust bundle lists a revoked credential (SPEC.md §12.3).
 ///
 /// Eight bytes of SHA-256 over a domain tag and either the issuer and the
 /// code's `cti`, or the code's signature, so that a code without a `cti`

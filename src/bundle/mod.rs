@@ -1,4 +1,4 @@
-//! Signed trust bundles (SPEC.md §11): the one file a scanner needs to
+//! Signed trust bundles (SPEC.md §12): the one file a scanner needs to
 //! verify offline, with key rotation, revocation and clock safety.
 //!
 //! A [`BundleDraft`] is built by the trust authority and signed with a root
@@ -285,7 +285,7 @@ impl BundleDraft {
         })
     }
 
-    /// The unsigned CBOR payload (SPEC.md §11.2).
+    /// The unsigned CBOR payload (SPEC.md §12.2).
     pub fn to_payload(&self) -> Result<Vec<u8>> {
         let payload = wire::encode(&self.contents()?)?;
         // Whatever signs must load: the reader's checks run on the result.

@@ -145,7 +145,7 @@ impl TrustState {
         self.roots = roots;
     }
 
-    /// The state to persist (CBOR, SPEC.md §11.5).
+    /// The state to persist (CBOR, SPEC.md §12.5).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let roots = self.roots.iter().map(|r| Value::Bytes(r.to_bytes().to_vec())).collect();
         let mut entries = vec![(int(1), Value::Array(roots))];

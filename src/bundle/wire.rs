@@ -1,4 +1,4 @@
-//! Bundle contents ⇄ CBOR (SPEC.md §11.2), both directions.
+//! Bundle contents ⇄ CBOR (SPEC.md §12.2), both directions.
 //!
 //! The encoder writes core deterministic CBOR; the decoder is the strict,
 //! bounded reader of the claims layer with its own (larger) limits, and
