@@ -56,7 +56,7 @@ for pair in sys.argv[2:]:
     path, want = pair.split("=", 1)
     value = doc
     for part in path.split("."):
-        value = value[part]
+        value = value[int(part)] if isinstance(value, list) else value[part]
     if want.startswith("@"):
         with open(want[1:], encoding="utf-8") as f:
             ok = value == json.load(f)
@@ -243,10 +243,76 @@ run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$work/blank.
 expect "verify a PNG without a QR code: refused, scan.no_code (exit 1)" \
   '[ "$rc" -eq 1 ] && json_has valid=false error.code=scan.no_code'
 
+# --- trust bundles ---------------------------------------------------------------
+tb=$work/bundle
+mkdir -p "$tb"
+run bundle root-key --out "$tb/root"
+expect "bundle root-key writes root.key.pem (mode 600) and root.pub.pem, prints the kid" \
+  '[ "$rc" -eq 0 ] && [[ $out =~ ^[0-9a-f]{16}$ ]] && [ -s "$tb/root/root.pub.pem" ] &&
+   [ "$(file_mode "$tb/root/root.key.pem")" = 600 ]'
+root=$tb/root/root.key.pem
+pin=$tb/root/root.pub.pem
+run bundle init --root "$root" --out "$tb/trust.bundle" --now 2026-11-25T07:00:00Z
+expect "bundle init signs sequence 1 and writes a JSON dump" \
+  '[ "$rc" -eq 0 ] && [[ $out == *"sequence 1, 0 keys"* ]] && python3 -m json.tool "$tb/trust.bundle.json" >/dev/null'
+run bundle init --root "$root" --out "$tb/trust.bundle"
+expect "bundle init refuses to replace a bundle (exit 2)" '[ "$rc" -eq 2 ]'
+run bundle add-key --root "$root" --bundle "$tb/trust.bundle" --key "$keys/issuer.pub.pem" --issuer "$ISSUER" \
+  --name "北京健康宝" --kinds health_status,vaccination,test_result,recovery --now 2026-11-25T07:30:00Z
+expect "bundle add-key: sequence 2, one key" '[ "$rc" -eq 0 ] && [[ $out == *"sequence 2, 1 keys, 0 revoked"* ]]'
+cp "$tb/trust.bundle" "$tb/sequence-2.bundle"
+
+run verify --bundle "$tb/trust.bundle" --root "$pin" --state "$tb/state" --now "$CHECK_AT" --json "$code"
+expect "verify --bundle: valid, issuer and display name from the bundle" \
+  '[ "$rc" -eq 0 ] && json_has valid=true "issuer=$ISSUER" "issuer_name=北京健康宝" warnings=[] && [ -s "$tb/state" ]'
+run verify --bundle "$tb/trust.bundle" --root "$pin" --now "$CHECK_AT" --json "$(cat "$work/codes/access_pass.txt")"
+expect "verify --bundle: a kind the key may not sign, key.kind_not_allowed with a Chinese label" \
+  '[ "$rc" -eq 1 ] && json_has error.code=key.kind_not_allowed "error.label=签发机构无权签发此类凭证"'
+run verify --bundle "$tb/trust.bundle" --root "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$code"
+expect "verify --bundle with the wrong root: trust.unknown_root (exit 1)" \
+  '[ "$rc" -eq 1 ] && [[ $err == *"trust.unknown_root"* ]]'
+
+run bundle revoke-credential --root "$root" --bundle "$tb/trust.bundle" "@$work/codes/vaccination.txt" \
+  --now 2026-11-25T08:30:00Z
+expect "bundle revoke-credential: sequence 3, one revoked" '[ "$rc" -eq 0 ] && [[ $out == *"sequence 3, 1 keys, 1 revoked"* ]]'
+run verify --bundle "$tb/trust.bundle" --root "$pin" --state "$tb/state" --now "$CHECK_AT" --lang en --json "$code"
+expect "verify --bundle: revoked.credential, English label" \
+  '[ "$rc" -eq 1 ] && json_has error.code=revoked.credential "error.label=Code revoked by its issuer"'
+run verify --bundle "$tb/sequence-2.bundle" --root "$pin" --state "$tb/state" --now "$CHECK_AT" --json "$code"
+expect "verify --bundle with an older bundle than the state holds: trust.rollback (exit 1)" \
+  '[ "$rc" -eq 1 ] && [[ $err == *"trust.rollback"* ]]'
+run verify --bundle "$tb/trust.bundle" --root "$pin" --state "$tb/state" --now 2026-11-25T07:00:00Z --json "$code"
+expect "verify --bundle with the clock set back: time.clock_behind (exit 1)" \
+  '[ "$rc" -eq 1 ] && [[ $err == *"time.clock_behind"* ]]'
+
+status_code=$(cat "$work/codes/health_status.txt")
+run verify --bundle "$tb/trust.bundle" --root "$pin" --now 2026-11-25T23:00:00Z --json "$status_code"
+expect "verify --bundle: fresh bundle, no warning" '[ "$rc" -eq 0 ] && json_has warnings=[]'
+run bundle retire-key --root "$root" --bundle "$tb/trust.bundle" --kid "$kid" --at 2026-11-25T08:30:00Z \
+  --valid 1h --now 2026-11-25T08:40:00Z
+expect "bundle retire-key with a 1-hour bundle" '[ "$rc" -eq 0 ] && [[ $out == *"sequence 4"* ]]'
+run verify --bundle "$tb/trust.bundle" --root "$pin" --now 2026-11-25T23:00:00Z --json "$status_code"
+expect "verify --bundle: retired key still verifies its older code; stale bundle warns" \
+  '[ "$rc" -eq 0 ] && json_has warnings.0.code=trust.stale'
+run verify --bundle "$tb/trust.bundle" --root "$pin" --stale refuse --grace 2h --now 2026-11-25T23:00:00Z --json "$status_code"
+expect "verify --bundle --stale refuse: trust.stale (exit 1)" '[ "$rc" -eq 1 ] && json_has error.code=trust.stale'
+run mint --key "$keys/issuer.key.pem" --issuer "$ISSUER" --credential "$status" --now 2026-11-25T09:00:00Z
+run verify --bundle "$tb/trust.bundle" --root "$pin" --now 2026-11-25T09:10:00Z --json "$out"
+expect "verify --bundle: a code the retired key signed later, key.retired" '[ "$rc" -eq 1 ] && json_has error.code=key.retired'
+run bundle revoke-key --root "$root" --bundle "$tb/trust.bundle" --kid "$kid" --now 2026-11-25T08:50:00Z
+run verify --bundle "$tb/trust.bundle" --root "$pin" --now 2026-11-25T09:00:00Z --json "$status_code"
+expect "bundle revoke-key (all codes): revoked.key" '[ "$rc" -eq 1 ] && json_has error.code=revoked.key'
+
+run bundle dump --bundle "$tb/trust.bundle" --root "$pin"
+expect "bundle dump: JSON with the key state and the revoked id" \
+  '[ "$rc" -eq 0 ] && json_has sequence=5 keys.0.state=revoked "keys.0.kid=$kid" && [[ $out == *'"'"'"revoked": ['"'"'* ]]'
+
 # --- demo -----------------------------------------------------------------------
 demo=$work/demo
 run demo --out "$demo"
 expect "demo exits 0 and says so" '[ "$rc" -eq 0 ] && [[ $out == *"Everything behaved as expected."* ]]'
+expect "demo refuses the code its bundle update revokes" '[[ $out == *"REFUSED revoked.credential"* ]]'
+expect "demo writes its trust bundles" 'nonempty "$demo"/trust.bundle "$demo"/trust-2.bundle'
 expect "demo writes a PNG per kind" \
   'nonempty "$demo"/{health_status,vaccination,test_result,recovery,access_pass}.png'
 text=$(grep -m 1 '^QC1:' <<<"$out" || true)

@@ -2,7 +2,8 @@
 //!
 //! Two demo issuers mint one code of every kind from the sample credentials,
 //! draw them as PNG files in DIR (default `target/qrcred-demo`), scan them
-//! back and verify them; then come codes a scanner must refuse, and a table.
+//! back and verify them against a signed trust bundle; then come codes a
+//! scanner must refuse (one of them revoked by a bundle update), and a table.
 //! Exit status: 0 when everything behaved as expected, 1 when something did
 //! not, 2 on usage or I/O errors.
 
@@ -11,11 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use cli::Failure;
 use qrcred::{
-    Credential, EccLevel, Issuer, IssuerKey, Kind, Limits, QrCode, RenderOptions, TrustStore, TrustedKey, Verified,
-    Verifier, scan_image,
+    BundleDraft, Credential, EccLevel, Issuer, IssuerKey, Kind, Limits, QrCode, RenderOptions, TrustBundle, TrustState,
+    TrustedKey, Verified, Verifier, scan_image,
 };
 
 mod cli;
@@ -30,6 +31,7 @@ const DEFAULT_OUT: &str = "target/qrcred-demo";
 const HEALTH_AUTHORITY_SEED: &[u8; 32] = b"qrcred DEMO ONLY: health auth 01";
 const COMPOUND_SEED: &[u8; 32] = b"qrcred DEMO ONLY: compound gate1";
 const UNKNOWN_SEED: &[u8; 32] = b"qrcred DEMO ONLY: unknown issuer";
+const ROOT_SEED: &[u8; 32] = b"qrcred DEMO ONLY: trust root 001";
 const HEALTH_AUTHORITY: &str = "DEMO-HEALTH-AUTHORITY";
 const COMPOUND: &str = "DEMO-COMPOUND";
 const HEALTH_KINDS: [Kind; 4] = [Kind::HealthStatus, Kind::Vaccination, Kind::TestResult, Kind::Recovery];
@@ -52,11 +54,14 @@ const BAD_CODES: [(&str, &str, Option<&str>); 4] = [
     ("wrong kind", "a pass from the health key", Some("key.kind_not_allowed")),
 ];
 
-/// The demo's issuers, its scanner, the time and the output folder.
+/// The demo's issuers, its trust authority and scanner, the time and the output folder.
 struct Demo {
     health: IssuerKey,
     compound: IssuerKey,
-    verifier: Verifier<TrustStore>,
+    root: IssuerKey,
+    /// The scanner's trust state after loading the first bundle.
+    state: TrustState,
+    verifier: Verifier<TrustBundle>,
     now: DateTime<Utc>,
     out: PathBuf,
 }
@@ -77,13 +82,13 @@ fn run() -> Result<ExitCode, Failure> {
     let Some(out) = parse_args(cli::Args::from_env(USAGE))? else {
         return cli::help(USAGE);
     };
-    let demo = Demo::new(out, cli::now_or_clock(None));
+    let demo = Demo::new(out, cli::now_or_clock(None))?;
     demo.introduce()?;
     let minted = demo.mint_all()?;
     demo.show_in_terminal(&minted[0])?;
     // The lines of the closing table.
     let mut rows = demo.scan_all(&minted)?;
-    rows.extend(demo.refusals(&minted[0], &minted[4])?);
+    rows.extend(demo.refusals(&minted[0], &minted[1], &minted[4])?);
     print_table(&rows);
     Ok(ExitCode::SUCCESS)
 }
@@ -102,21 +107,37 @@ fn parse_args(mut it: cli::Args) -> Result<Option<PathBuf>, Failure> {
 }
 
 impl Demo {
-    /// The demo keys, and a scanner trusting each issuer for its own kinds only.
-    fn new(out: PathBuf, now: DateTime<Utc>) -> Demo {
+    /// The demo keys, a trust bundle listing each issuer for its own kinds
+    /// only, and a scanner that pins the root and loads the bundle.
+    fn new(out: PathBuf, now: DateTime<Utc>) -> Result<Demo, Failure> {
         let health = IssuerKey::from_seed(HEALTH_AUTHORITY_SEED);
         let compound = IssuerKey::from_seed(COMPOUND_SEED);
-        let trust = TrustStore::new()
-            .with(TrustedKey::new(*health.public_key(), HEALTH_AUTHORITY).with_kinds(&HEALTH_KINDS))
-            .with(TrustedKey::new(*compound.public_key(), COMPOUND).with_kinds(&[Kind::AccessPass]));
-        let verifier = Verifier::new(trust);
-        Demo {
+        let root = IssuerKey::from_seed(ROOT_SEED);
+        let mut draft = BundleDraft::new(1, now, TimeDelta::days(7));
+        draft.add_key(
+            TrustedKey::new(*health.public_key(), HEALTH_AUTHORITY)
+                .with_kinds(&HEALTH_KINDS)
+                .with_display_name("示例卫生健康委员会 (demo health authority)"),
+        );
+        draft.add_key(
+            TrustedKey::new(*compound.public_key(), COMPOUND)
+                .with_kinds(&[Kind::AccessPass])
+                .with_display_name("示例小区 (demo compound)"),
+        );
+        let bundle = draft.sign(&root)?;
+        fs::create_dir_all(&out).map_err(|e| cli::io_error(&out, &e))?;
+        cli::write_atomic(&out.join("trust.bundle"), &bundle)?;
+        let mut state = TrustState::new(&[*root.public_key()]);
+        let verifier = Verifier::new(state.load(&bundle, now)?);
+        Ok(Demo {
             health,
             compound,
+            root,
+            state,
             verifier,
             now,
             out,
-        }
+        })
     }
 
     /// Part 1: the issuers; their keys go to `DIR/keys` for the other examples.
@@ -125,7 +146,8 @@ impl Demo {
         heading(
             "1. Two issuers",
             "An issuer signs credentials with its private key; a scanner holds only public keys, each trusted\n\
-             for some kinds of credential. These demo keys come from fixed seeds in examples/demo.rs:\n\
+             for some kinds of credential. It gets them in a trust bundle signed by a root key it pins, which\n\
+             also lists revoked credentials. These demo keys come from fixed seeds in examples/demo.rs:\n\
              DEMO ONLY, anyone can sign with them.",
         );
         let keys = self.out.join("keys");
@@ -140,8 +162,20 @@ impl Demo {
             cli::write_atomic(&keys.join(format!("{id}.key.pem")), key.to_pkcs8_pem()?.as_bytes())?;
             cli::write_atomic(&keys.join(format!("{id}.pub.pem")), public.as_bytes())?;
         }
-        let dir = keys.display();
-        println!("  (their PEM files are in {dir}, for the mint and verify examples)");
+        cli::write_atomic(
+            &keys.join("root.pub.pem"),
+            self.root.public_key().to_spki_pem()?.as_bytes(),
+        )?;
+        let bundle = self.verifier.resolver();
+        println!(
+            "  trust bundle: sequence {}, {} keys, signed by root {}, valid until {}",
+            bundle.sequence(),
+            bundle.keys().count(),
+            bundle.signed_by(),
+            bundle.expires_at().format("%Y-%m-%d %H:%M UTC")
+        );
+        let (dir, out) = (keys.display(), self.out.display());
+        println!("  (PEM files in {dir}, the bundle in {out}/trust.bundle, for the mint and verify examples)");
         Ok(())
     }
 
@@ -194,7 +228,7 @@ impl Demo {
         heading(
             "4. Scanning the pictures back and verifying them",
             "The scanner finds the QR code in each PNG file and verifies the text it reads against its trust\n\
-             store at the current time: no network, no database.",
+             bundle at the current time: no network, no database.",
         );
         let mut rows = Vec::new();
         for m in minted {
@@ -212,10 +246,11 @@ impl Demo {
     }
 
     /// Part 5: codes a scanner must refuse, each with its stable error code.
-    fn refusals(&self, status: &Minted, pass: &Minted) -> Result<Vec<String>, Failure> {
+    fn refusals(&self, status: &Minted, vaccination: &Minted, pass: &Minted) -> Result<Vec<String>, Failure> {
         heading(
             "5. What a scanner shows for bad codes",
-            "Each refusal has a stable machine code that apps match on, and a message for the person at the door.",
+            "Each refusal has a stable machine code that apps match on, a message, and a label in Chinese and\n\
+             English from the trust bundle for the person at the door.",
         );
         let unknown = IssuerKey::from_seed(UNKNOWN_SEED);
         let stranger = issue(&unknown, "DEMO-UNKNOWN", &status.credential, self.now)?;
@@ -227,10 +262,43 @@ impl Demo {
         for (((label, what, expected), text), at) in BAD_CODES.into_iter().zip(texts).zip(times) {
             let (outcome, micros) = self.timed_verify(&text, at);
             let e = refusal(outcome, label, expected)?;
-            println!("  {label} ({what}):\n      REFUSED {}: {e}", e.code());
+            self.print_refusal(self.verifier.resolver(), label, what, &e);
             rows.push(row(label, &text, &format!("REFUSED {}", e.code()), micros)?);
         }
+        rows.push(self.revocation(vaccination)?);
         Ok(rows)
+    }
+
+    /// The authority revokes the vaccination code in bundle 2; the scanner
+    /// loads it and refuses the code it accepted before.
+    fn revocation(&self, vaccination: &Minted) -> Result<String, Failure> {
+        let mut draft = self.verifier.resolver().to_draft();
+        draft.sequence += 1;
+        let id = draft.revoke_code(&vaccination.text, &Limits::DEFAULT)?;
+        let bundle = draft.sign(&self.root)?;
+        cli::write_atomic(&self.out.join("trust-2.bundle"), &bundle)?;
+        let updated = Verifier::new(self.state.clone().load(&bundle, self.now)?);
+        println!(
+            "  (bundle 2 revokes the vaccination code: revocation id {id}, by its cti; written to {}/trust-2.bundle)",
+            self.out.display()
+        );
+        let label = "revoked";
+        let what = "valid before, revoked by bundle 2";
+        let started = Instant::now();
+        let outcome = updated.verify(&vaccination.text, self.now);
+        let micros = started.elapsed().as_micros();
+        let e = refusal(outcome, label, Some("revoked.credential"))?;
+        self.print_refusal(updated.resolver(), label, what, &e);
+        row(label, &vaccination.text, &format!("REFUSED {}", e.code()), micros)
+    }
+
+    fn print_refusal(&self, bundle: &TrustBundle, label: &str, what: &str, e: &qrcred::Error) {
+        let zh = bundle.label(e.code(), "zh").unwrap_or_default();
+        let en = bundle.label(e.code(), "en").unwrap_or_default();
+        println!(
+            "  {label} ({what}):\n      REFUSED {}: {e}\n      {zh} / {en}",
+            e.code()
+        );
     }
 
     /// Verifies `text` at `at`, and the median time of `TIMED_RUNS` runs in µs.

@@ -12,9 +12,8 @@
 //! Exit status: 0 on success, 2 on usage or I/O errors (including an
 //! existing key file), 1 when the library fails (no randomness, encoding).
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cli::{Failure, io_error};
@@ -42,7 +41,7 @@ fn run() -> Result<ExitCode, Failure> {
     };
     fs::create_dir_all(&args.out).map_err(|e| io_error(&args.out, &e))?;
     let key = IssuerKey::generate()?;
-    write_private_key(&args.out.join(KEY_FILE), &key)?;
+    cli::write_private_key(&args.out.join(KEY_FILE), &key)?;
     let public_pem = key.public_key().to_spki_pem()?;
     cli::write_atomic(&args.out.join(PUB_FILE), public_pem.as_bytes())?;
     if let Some(id) = &args.issuer {
@@ -75,33 +74,4 @@ fn check_issuer(id: String) -> Result<String, Failure> {
         )));
     }
     Ok(id)
-}
-
-/// Creates the key file with owner-only permissions, refusing to replace one.
-fn write_private_key(path: &Path, key: &IssuerKey) -> Result<(), Failure> {
-    let pem = key.to_pkcs8_pem()?;
-    let mut file = create_new_private(path).map_err(|e| match e.kind() {
-        io::ErrorKind::AlreadyExists => Failure::Usage(format!(
-            "{} already exists; refusing to overwrite an issuer key",
-            path.display()
-        )),
-        _ => io_error(path, &e),
-    })?;
-    if let Err(e) = file.write_all(pem.as_bytes()).and_then(|()| file.sync_all()) {
-        // Do not leave a truncated key behind that a later run would refuse to replace.
-        let _ = fs::remove_file(path);
-        return Err(io_error(path, &e));
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn create_new_private(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
-}
-
-#[cfg(not(unix))]
-fn create_new_private(path: &Path) -> io::Result<File> {
-    OpenOptions::new().write(true).create_new(true).open(path)
 }

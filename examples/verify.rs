@@ -4,7 +4,21 @@
 //! ```text
 //! cargo run --release --example verify -- --trust PUB.pem [--trust PUB2.pem ...] \
 //!     [--issuer ID] [--now RFC3339] [--json] CODE | IMAGE | @FILE | -
+//! cargo run --release --example verify -- --bundle BUNDLE --root ROOT.pub.pem [--state FILE] \
+//!     [--stale warn|refuse] [--grace DURATION] [--lang zh|en] [--trust PUB.pem ...] ... CODE | IMAGE | @FILE | -
 //! ```
+//!
+//! With `--bundle`, the keys, key states and revocations come from a signed
+//! trust bundle, checked against the pinned root keys (`--root`, repeatable).
+//! `--state FILE` keeps the scanner's trust state between runs (the roots,
+//! the highest bundle sequence number loaded, the newest issue time seen):
+//! read when it exists, written back after each run, so an older bundle or
+//! a clock set back is refused (`trust.rollback`, `time.clock_behind`).
+//! A stale bundle warns (`--stale warn`, the default) or refuses
+//! (`--stale refuse`) once `--grace` (default 0s) past its expiry. Keys
+//! given with `--trust` are trusted next to the bundle's. `--lang` adds the
+//! label of each refusal and warning in that language (the bundle's labels,
+//! else the built-in ones); with a bundle, Chinese labels are shown by default.
 //!
 //! Each key's issuer id is `--issuer` if given, else the contents of an
 //! `issuer.id` file next to the PEM, else the PEM's file name without
@@ -19,24 +33,32 @@
 //! order. An image without a code is refused with `scan.no_code`.
 //!
 //! Exit status: 0 when every code is valid (and an image held at least one),
-//! 1 when any is refused, 2 usage or I/O error. With `--json`, stdout holds
-//! one JSON object per code, one per line, for exit 0 and 1:
-//! `{"valid":true,"kind":..,"issuer":..,"kid":..,"issued_at":..,"expires_at":..,"credential":{..}}`
-//! or `{"valid":false,"error":{"code":..,"message":..}}`.
+//! 1 when any is refused (or the bundle is), 2 usage or I/O error. With
+//! `--json`, stdout holds one JSON object per code, one per line, for exit 0 and 1:
+//! `{"valid":true,"kind":..,"issuer":..,"issuer_name":..,"kid":..,"issued_at":..,"expires_at":..,"warnings":[{"code":..,"label":..}],"credential":{..}}`
+//! or `{"valid":false,"error":{"code":..,"message":..,"label":..}}` (`label`
+//! and `issuer_name` only when there is one).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use std::borrow::Cow;
+
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use cli::Failure;
-use qrcred::{Credential, PublicKey, TrustStore, TrustedKey, Verified, Verifier};
+use qrcred::{
+    Credential, KeyResolver, Kid, Limits, PublicKey, RevocationId, StalePolicy, TrustBundle, TrustState, TrustStore,
+    TrustValidity, TrustedKey, Verified, Verifier,
+};
 use serde::Serialize;
 
 mod cli;
 
-const USAGE: &str = "usage: verify --trust PUB.pem [--trust PUB2.pem ...] [--issuer ID] [--now RFC3339] [--json] \
-CODE | IMAGE | @FILE | -";
+const USAGE: &str = "usage: verify [--trust PUB.pem ...] [--issuer ID] [--bundle BUNDLE --root ROOT.pub.pem ... \
+[--state FILE] [--stale warn|refuse] [--grace DURATION]] [--lang zh|en] [--now RFC3339] [--json] CODE | IMAGE | @FILE | -";
+/// Largest bundle file read: the library's default `max_bundle_len`.
+const MAX_BUNDLE: u64 = Limits::DEFAULT.max_bundle_len as u64;
 /// Largest code text read from a file or stdin; the library's own limit is far lower.
 const MAX_TEXT: u64 = 1 << 20;
 /// Largest image file read; the scanner then bounds its pixel count.
@@ -47,9 +69,39 @@ const JPEG_SIGNATURE: &[u8] = b"\xFF\xD8\xFF";
 struct Args {
     trust: Vec<PathBuf>,
     issuer: Option<String>,
+    bundle: Option<PathBuf>,
+    roots: Vec<PathBuf>,
+    state: Option<PathBuf>,
+    stale: StalePolicy,
+    lang: Option<String>,
     now: Option<DateTime<Utc>>,
     json: bool,
     code: String,
+}
+
+/// The keys given with `--trust` and, with `--bundle`, the bundle.
+struct Trust {
+    store: TrustStore,
+    bundle: Option<TrustBundle>,
+}
+
+impl KeyResolver for Trust {
+    fn keys_for(&self, kid: Kid) -> Cow<'_, [TrustedKey]> {
+        let from_bundle = self.bundle.as_ref().map(|b| b.keys_for(kid));
+        match (from_bundle, self.store.keys_for(kid)) {
+            (None, own) => own,
+            (Some(theirs), own) if own.is_empty() => theirs,
+            (Some(theirs), own) => Cow::Owned(theirs.iter().chain(own.iter()).cloned().collect()),
+        }
+    }
+
+    fn is_revoked(&self, id: RevocationId) -> bool {
+        self.bundle.as_ref().is_some_and(|b| b.is_revoked(id))
+    }
+
+    fn trust_validity(&self) -> Option<TrustValidity> {
+        self.bundle.as_ref().and_then(KeyResolver::trust_validity)
+    }
 }
 
 /// What the command was given to verify.
@@ -82,10 +134,20 @@ struct ValidJson<'a> {
     valid: bool,
     kind: &'static str,
     issuer: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuer_name: Option<&'a str>,
     kid: String,
     issued_at: String,
     expires_at: String,
+    warnings: Vec<WarningJson<'a>>,
     credential: &'a Credential,
+}
+
+#[derive(Serialize)]
+struct WarningJson<'a> {
+    code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +160,8 @@ struct RefusedJson<'a> {
 struct ErrorJson<'a> {
     code: &'static str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
 }
 
 fn main() -> ExitCode {
@@ -109,18 +173,85 @@ fn run() -> Result<ExitCode, Failure> {
     let Some(args) = parse_args(cli::Args::from_env(USAGE))? else {
         return cli::help(USAGE);
     };
-    let verifier = Verifier::new(load_trust(&args.trust, args.issuer.as_deref())?);
     let now = cli::now_or_clock(args.now);
+    let store = load_trust(&args.trust, args.issuer.as_deref())?;
+    let mut state = load_state(&args)?;
+    let bundle = match (&args.bundle, &mut state) {
+        (Some(path), Some(state)) => {
+            let bytes = cli::read_bounded(&mut cli::open(path)?, path, MAX_BUNDLE)?;
+            Some(state.load(&bytes, now)?)
+        }
+        _ => None,
+    };
+    let lang = args.lang.clone().or_else(|| bundle.is_some().then(|| "zh".to_owned()));
+    let verifier = Verifier::new(Trust { store, bundle })
+        .with_stale_policy(args.stale)
+        .with_newest_seen(state.as_ref().and_then(TrustState::newest_seen));
     let outcomes = match read_input(&args.code)? {
         Input::Text(text) => vec![verifier.verify(&text, now).map_err(Refusal::from)],
         Input::Image(name, bytes) => verify_image(&verifier, &name, &bytes, now),
     };
-    report(&outcomes, args.json)?;
+    if let (Some(path), Some(state)) = (&args.state, &mut state) {
+        if let Some(seen) = verifier.newest_seen() {
+            state.observe(seen);
+        }
+        cli::write_atomic(path, &state.to_bytes()?)?;
+    }
+    let labels = Labels {
+        bundle: verifier.resolver().bundle.as_ref(),
+        lang: lang.as_deref(),
+    };
+    report(&outcomes, args.json, &labels)?;
     Ok(ExitCode::from(u8::from(outcomes.iter().any(Result::is_err))))
 }
 
+/// Where refusal and warning labels come from, and in which language.
+struct Labels<'a> {
+    bundle: Option<&'a TrustBundle>,
+    lang: Option<&'a str>,
+}
+
+impl Labels<'_> {
+    fn of(&self, code: &str) -> Option<&str> {
+        let lang = self.lang?;
+        match self.bundle {
+            Some(bundle) => bundle.label(code, lang),
+            None => qrcred::default_label(code, lang),
+        }
+    }
+}
+
+/// The trust state with `--bundle`: the `--state` file when it exists, with
+/// the `--root` keys added, else a fresh state pinning the `--root` keys.
+fn load_state(args: &Args) -> Result<Option<TrustState>, Failure> {
+    if args.bundle.is_none() {
+        return Ok(None);
+    }
+    let mut state = match &args.state {
+        Some(path) if path.exists() => {
+            let bytes = cli::read_bounded(&mut cli::open(path)?, path, 1 << 20)?;
+            TrustState::from_bytes(&bytes)
+                .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))?
+        }
+        _ => TrustState::new(&[]),
+    };
+    for path in &args.roots {
+        let root = cli::read_public_key(path)?;
+        // A state that already moved on to a newer root keeps its own set.
+        if state.sequence().is_none() {
+            state.add_root(root);
+        }
+    }
+    if state.roots().is_empty() {
+        return Err(Failure::Usage(format!(
+            "--bundle needs at least one --root ROOT.pub.pem\n{USAGE}"
+        )));
+    }
+    Ok(Some(state))
+}
+
 /// Every code in the image, verified; a refusal if it holds none.
-fn verify_image(verifier: &Verifier<TrustStore>, name: &Path, bytes: &[u8], now: DateTime<Utc>) -> Vec<Outcome> {
+fn verify_image(verifier: &Verifier<Trust>, name: &Path, bytes: &[u8], now: DateTime<Utc>) -> Vec<Outcome> {
     match verifier.verify_image(bytes, now) {
         Ok(results) if results.is_empty() => vec![Err(Refusal {
             code: "scan.no_code",
@@ -134,10 +265,24 @@ fn verify_image(verifier: &Verifier<TrustStore>, name: &Path, bytes: &[u8], now:
 /// Parses the arguments; `None` means `--help` was asked for.
 fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
     let (mut trust, mut issuer, mut now, mut json, mut code) = (Vec::new(), None, None, false, None);
+    let (mut bundle, mut roots, mut state, mut lang) = (None, Vec::new(), None, None);
+    let (mut refuse, mut grace) = (false, TimeDelta::zero());
     while let Some(arg) = it.next_arg() {
         match arg.name.as_str() {
             "-h" | "--help" => return Ok(None),
             "--trust" => trust.push(PathBuf::from(it.value(&arg)?)),
+            "--bundle" => bundle = Some(PathBuf::from(it.value(&arg)?)),
+            "--root" => roots.push(PathBuf::from(it.value(&arg)?)),
+            "--state" => state = Some(PathBuf::from(it.value(&arg)?)),
+            "--grace" => grace = cli::parse_duration(&it.value(&arg)?)?,
+            "--stale" => {
+                refuse = match it.value(&arg)?.as_str() {
+                    "warn" => false,
+                    "refuse" => true,
+                    other => return Err(it.error(&format!("--stale takes warn or refuse, not {other:?}"))),
+                }
+            }
+            "--lang" => lang = Some(it.value(&arg)?),
             "--issuer" => issuer = Some(it.value(&arg)?),
             "--now" => now = Some(cli::parse_now(&it.value(&arg)?)?),
             "--json" if arg.inline.is_none() => json = true,
@@ -146,13 +291,26 @@ fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
             _ => code = Some(arg.name),
         }
     }
-    if trust.is_empty() {
-        return Err(it.error("at least one --trust PUB.pem is needed"));
+    if trust.is_empty() && bundle.is_none() {
+        return Err(it.error("at least one --trust PUB.pem or a --bundle is needed"));
+    }
+    if bundle.is_none() && (!roots.is_empty() || state.is_some()) {
+        return Err(it.error("--root and --state go with --bundle"));
     }
     let code = code.ok_or_else(|| it.error("no code given"))?;
+    let stale = if refuse {
+        StalePolicy::refuse_after(grace)
+    } else {
+        StalePolicy::warn_after(grace)
+    };
     Ok(Some(Args {
         trust,
         issuer,
+        bundle,
+        roots,
+        state,
+        stale,
+        lang,
         now,
         json,
         code,
@@ -236,39 +394,54 @@ fn trim_line(raw: &str) -> String {
 }
 
 /// One line of JSON, or one human summary, per code.
-fn report(outcomes: &[Outcome], json: bool) -> Result<(), Failure> {
+fn report(outcomes: &[Outcome], json: bool, labels: &Labels) -> Result<(), Failure> {
     for (i, outcome) in outcomes.iter().enumerate() {
         if !json && outcomes.len() > 1 {
             println!("code {} of {}:", i + 1, outcomes.len());
         }
         match (outcome, json) {
-            (Ok(v), true) => println!("{}", to_json(&valid_json(v))?),
-            (Ok(v), false) => print_summary(v),
-            (Err(r), true) => println!("{}", to_json(&refused_json(r))?),
-            (Err(r), false) => println!("REFUSED {}: {}", r.code, r.message),
+            (Ok(v), true) => println!("{}", to_json(&valid_json(v, labels))?),
+            (Ok(v), false) => print_summary(v, labels),
+            (Err(r), true) => println!("{}", to_json(&refused_json(r, labels))?),
+            (Err(r), false) => {
+                println!("REFUSED {}: {}", r.code, r.message);
+                if let Some(label) = labels.of(r.code) {
+                    println!("  {label}");
+                }
+            }
         }
     }
     Ok(())
 }
 
-fn valid_json(v: &Verified) -> ValidJson<'_> {
+fn valid_json<'a>(v: &'a Verified, labels: &'a Labels) -> ValidJson<'a> {
     ValidJson {
         valid: true,
         kind: v.kind().as_str(),
         issuer: v.issuer(),
+        issuer_name: v.issuer_name(),
         kid: v.kid().to_string(),
         issued_at: rfc3339(v.issued_at()),
         expires_at: rfc3339(v.expires_at()),
+        warnings: v
+            .warnings()
+            .iter()
+            .map(|w| WarningJson {
+                code: w.code(),
+                label: labels.of(w.code()),
+            })
+            .collect(),
         credential: v.credential(),
     }
 }
 
-fn refused_json(refusal: &Refusal) -> RefusedJson<'_> {
+fn refused_json<'a>(refusal: &'a Refusal, labels: &'a Labels) -> RefusedJson<'a> {
     RefusedJson {
         valid: false,
         error: ErrorJson {
             code: refusal.code,
             message: &refusal.message,
+            label: labels.of(refusal.code),
         },
     }
 }
@@ -277,7 +450,7 @@ fn to_json(value: &impl Serialize) -> Result<String, Failure> {
     serde_json::to_string(value).map_err(|e| Failure::Usage(format!("cannot write JSON: {e}")))
 }
 
-fn print_summary(v: &Verified) {
+fn print_summary(v: &Verified, labels: &Labels) {
     let subject = &v.credential().subject;
     let mut name = subject.family_name.clone();
     if let Some(given) = &subject.given_name {
@@ -288,10 +461,17 @@ fn print_summary(v: &Verified) {
         name = format!("{name} ({})", format!("{icao} {given}").trim_end());
     }
     println!("VALID {}", v.kind());
-    println!("  issuer:  {} (kid {})", v.issuer(), v.kid());
+    match v.issuer_name() {
+        Some(shown) => println!("  issuer:  {shown} ({}, kid {})", v.issuer(), v.kid()),
+        None => println!("  issuer:  {} (kid {})", v.issuer(), v.kid()),
+    }
     println!("  name:    {name}");
     println!("  born:    {}", subject.birth_date);
     println!("  expires: {}", rfc3339(v.expires_at()));
+    for warning in v.warnings() {
+        let label = labels.of(warning.code()).map(|l| format!(" ({l})")).unwrap_or_default();
+        println!("  WARNING {}{label}", warning.code());
+    }
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {

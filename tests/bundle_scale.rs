@@ -2,39 +2,11 @@
 //! 10 MB and a verifier holding it at most 16 MiB (counted by a global
 //! allocator); loading is bounded in memory too. Speed is `benches/bundle.rs`'s.
 
-// A global allocator can only be written with `unsafe`; it forwards to the
-// system allocator unchanged. The library itself forbids unsafe code.
-#![allow(unsafe_code)]
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use chrono::{DateTime, TimeDelta, Utc};
 use qrcred::{BundleDraft, IssuerKey, RevocationId, TrustState, TrustedKey, Verifier};
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "support/counting.rs"]
+mod counting;
 
 const MB: usize = 1_000_000;
 const MIB: usize = 1 << 20;
@@ -69,16 +41,12 @@ fn a_million_revocations_fit_the_budget() {
     };
     assert!(bytes.len() <= 10 * MB, "file {} bytes", bytes.len());
 
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let verifier = {
-        let bundle = TrustState::new(&[*root.public_key()])
-            .check(&bytes, now)
-            .expect("loads");
-        Verifier::new(bundle)
-    };
-    let held = CURRENT.load(Ordering::SeqCst) - base;
-    let peak = PEAK.load(Ordering::SeqCst) - base;
+    let base = counting::current();
+    let (verifier, peak) = counting::peak_during(|| {
+        let state = TrustState::new(&[*root.public_key()]);
+        Verifier::new(state.check(&bytes, now).expect("loads"))
+    });
+    let held = counting::current() - base;
     eprintln!(
         "file {} bytes; verifier holds {:.1} MiB; loading peaked at {:.1} MiB beyond the file",
         bytes.len(),

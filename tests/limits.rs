@@ -2,55 +2,15 @@
 //! allocator checks that none makes the library allocate more than 1 MiB
 //! beyond the input it was handed.
 
-// A global allocator can only be written with `unsafe`; it forwards to the
-// system allocator unchanged. The library itself forbids unsafe code.
-#![allow(unsafe_code)]
-
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use qrcred::{BirthDate, Colour, Credential, CredentialBody, HealthStatus, Issuer, IssuerKey, Subject};
 use qrcred::{TrustStore, TrustedKey, Verifier};
 
-/// Counts bytes currently allocated and the peak since the last reset.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Tests in this file measure the one process-wide counter: one at a time.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-/// Runs `f` and returns its result with the peak bytes it allocated on top
-/// of what was allocated before.
-fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let out = f();
-    (out, PEAK.load(Ordering::SeqCst) - base)
-}
+#[path = "support/counting.rs"]
+mod counting;
+use counting::{SERIAL, peak_during};
 
 const MIB: usize = 1 << 20;
 

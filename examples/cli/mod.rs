@@ -5,7 +5,7 @@
 //! every item, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -177,6 +177,42 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Failure> {
 fn temp_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Creates a private key file with owner-only permissions, refusing to
+/// replace one.
+pub fn write_private_key(path: &Path, key: &qrcred::IssuerKey) -> Result<(), Failure> {
+    let pem = key.to_pkcs8_pem()?;
+    let mut file = create_new_private(path).map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => Failure::Usage(format!(
+            "{} already exists; refusing to overwrite a private key",
+            path.display()
+        )),
+        _ => io_error(path, &e),
+    })?;
+    if let Err(e) = file.write_all(pem.as_bytes()).and_then(|()| file.sync_all()) {
+        // Do not leave a truncated key behind that a later run would refuse to replace.
+        let _ = fs::remove_file(path);
+        return Err(io_error(path, &e));
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn create_new_private(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+}
+
+#[cfg(not(unix))]
+fn create_new_private(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).open(path)
+}
+
+/// An SPKI PEM public key file; a bad one is a usage failure naming the file.
+pub fn read_public_key(path: &Path) -> Result<qrcred::PublicKey, Failure> {
+    qrcred::PublicKey::from_spki_pem(&read_text(path)?)
+        .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))
 }
 
 // --- times -----------------------------------------------------------------

@@ -117,6 +117,11 @@ impl TrustBundle {
         self.revoked.len()
     }
 
+    /// The revoked credential ids, ascending.
+    pub fn revoked(&self) -> impl Iterator<Item = RevocationId> + '_ {
+        self.revoked.iter()
+    }
+
     /// Whether the credential with this id is revoked.
     pub fn is_revoked(&self, id: RevocationId) -> bool {
         self.revoked.contains(id)
@@ -157,7 +162,7 @@ impl TrustBundle {
             issued_at: self.issued_at,
             expires_at: self.expires_at,
             keys: self.keys.iter().cloned().collect(),
-            revoked: self.revoked.iter().collect(),
+            revoked: self.revoked().collect(),
             labels: self.labels.clone(),
             next_roots: self.next_roots.clone(),
         }

@@ -86,9 +86,10 @@ impl TrustState {
 
     /// Checks a bundle file without changing the state: the size and CBOR
     /// limits, a signature by one of [`roots`](Self::roots), the contents,
-    /// no rollback below [`sequence`](Self::sequence), an issue time not
-    /// after `now` plus the skew, and `now` not behind
-    /// [`newest_seen`](Self::newest_seen) minus the skew. An expired bundle
+    /// no rollback below [`sequence`](Self::sequence), `now` not behind
+    /// [`newest_seen`](Self::newest_seen) minus the skew (a clock set back
+    /// also makes bundles look future-dated: it is reported first), and an
+    /// issue time not after `now` plus the skew. An expired bundle
     /// loads: the verifier's stale policy decides what it is still good for.
     pub fn check(&self, bytes: &[u8], now: DateTime<Utc>) -> Result<TrustBundle> {
         let bundle = TrustBundle::open(bytes, &self.roots, &self.limits)?;
@@ -101,17 +102,17 @@ impl TrustState {
             }
             .into());
         }
-        if bundle.issued_at > now + self.clock_skew {
-            return Err(TrustError::NotYetValid {
-                issued_at: bundle.issued_at.timestamp(),
-            }
-            .into());
-        }
         if let Some(seen) = self.newest_seen
             && now < seen - self.clock_skew
         {
             return Err(TimeError::ClockBehind {
                 newest_seen: seen.timestamp(),
+            }
+            .into());
+        }
+        if bundle.issued_at > now + self.clock_skew {
+            return Err(TrustError::NotYetValid {
+                issued_at: bundle.issued_at.timestamp(),
             }
             .into());
         }
