@@ -6,6 +6,33 @@
 //! meaning once published; new ones may be added.
 
 use alloc::string::String;
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// An instant in an error, in seconds since 1970-01-01 UTC; shown as
+/// RFC 3339 (`2026-11-26T08:00:00Z`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnixTime(pub i64);
+
+impl core::fmt::Display for UnixTime {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match DateTime::<Utc>::from_timestamp(self.0, 0) {
+            Some(t) => f.write_str(&t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            None => write!(f, "{} seconds since 1970-01-01 UTC", self.0),
+        }
+    }
+}
+
+impl From<u32> for UnixTime {
+    fn from(t: u32) -> Self {
+        UnixTime(t.into())
+    }
+}
+
+impl From<DateTime<Utc>> for UnixTime {
+    fn from(t: DateTime<Utc>) -> Self {
+        UnixTime(t.timestamp())
+    }
+}
 
 /// Errors from issuing or verifying a credential.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -243,7 +270,7 @@ layer_error! {
         /// Key material could not be written.
         EncodeFailed => "key.encode_failed", "the key could not be encoded";
         /// The key was retired before this code was issued (normal key rotation).
-        Retired { retired_at: i64 } => "key.retired", "the issuer key was retired at {retired_at} (seconds since 1970-01-01 UTC), before this code was issued";
+        Retired { retired_at: UnixTime } => "key.retired", "the issuer key was retired at {retired_at}, before this code was issued";
         /// The operating system gave no randomness for key generation.
         Randomness => "key.randomness", "no secure randomness was available to generate a key";
     }
@@ -263,12 +290,12 @@ layer_error! {
     /// Errors of the time checks.
     TimeError {
         /// `now >= exp`.
-        Expired { expired_at: i64 } => "time.expired", "the code expired at {expired_at} (seconds since 1970-01-01 UTC)";
+        Expired { expired_at: UnixTime } => "time.expired", "the code expired at {expired_at}";
         /// `now < nbf - skew` (or `iat - skew`).
-        NotYetValid { valid_from: i64 } => "time.not_yet_valid", "the code is not valid before {valid_from} (seconds since 1970-01-01 UTC)";
+        NotYetValid { valid_from: UnixTime } => "time.not_yet_valid", "the code is not valid before {valid_from}";
         /// `now` is earlier than the newest issue time already seen (a trust
         /// bundle's or a verified code's) minus the skew: the device clock was set back.
-        ClockBehind { newest_seen: i64 } => "time.clock_behind", "the device clock is behind: a code or trust bundle issued at {newest_seen} (seconds since 1970-01-01 UTC) was already seen; check the date and time settings";
+        ClockBehind { newest_seen: UnixTime } => "time.clock_behind", "the device clock is behind: a code or trust bundle issued at {newest_seen} was already seen; check the date and time settings";
         /// A time or validity given to the issuer is outside what the format carries.
         OutOfRange => "time.out_of_range", "a time is outside the range this format can carry (1970-01-01 to 2106-02-07 UTC)";
     }
@@ -358,9 +385,9 @@ layer_error! {
         /// The bundle's sequence number is lower than the one already held.
         Rollback { sequence: u64, held: u64 } => "trust.rollback", "the trust bundle has sequence number {sequence}, older than the {held} already loaded";
         /// The bundle's issue time is after `now` plus the skew.
-        NotYetValid { issued_at: i64 } => "trust.not_yet_valid", "the trust bundle is issued at {issued_at} (seconds since 1970-01-01 UTC), in the future";
+        NotYetValid { issued_at: UnixTime } => "trust.not_yet_valid", "the trust bundle is issued at {issued_at}, in the future";
         /// The bundle expired (plus grace) and the policy refuses stale trust.
-        Stale { expires_at: i64 } => "trust.stale", "the trust bundle expired at {expires_at} (seconds since 1970-01-01 UTC); load a newer one";
+        Stale { expires_at: UnixTime } => "trust.stale", "the trust bundle expired at {expires_at}; load a newer one";
         /// The payload is not a qrcred trust bundle (wrong format identifier).
         NotABundle => "trust.not_a_bundle", "the signed payload is not a qrcred trust bundle";
         /// The bundle uses a format version this library does not read.
@@ -384,7 +411,7 @@ layer_error! {
         /// This credential was revoked (by `cti` or by signature hash).
         Credential => "revoked.credential", "this code was revoked by its issuer";
         /// The signing key was revoked for codes issued at or after `since` (or for all codes).
-        Key { since: Option<i64> } => "revoked.key", "the issuer key that signed this code was revoked";
+        Key { since: Option<UnixTime> } => "revoked.key", "the issuer key that signed this code was revoked";
     }
 }
 

@@ -75,7 +75,7 @@ mod verifier;
 // Errors and limits.
 pub use error::{
     Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, PrefixError,
-    RenderError, Result, RevokedError, ScanError, SignatureError, TimeError, TrustError,
+    RenderError, Result, RevokedError, ScanError, SignatureError, TimeError, TrustError, UnixTime,
 };
 pub use limits::Limits;
 

@@ -147,16 +147,13 @@ impl TrustedKey {
         match self.state {
             KeyState::Active => {}
             KeyState::Retired { at } if iat >= at.timestamp() => {
-                return Err(KeyError::Retired {
-                    retired_at: at.timestamp(),
-                }
-                .into());
+                return Err(KeyError::Retired { retired_at: at.into() }.into());
             }
             KeyState::Retired { .. } => {}
             KeyState::Revoked { since } => {
                 if since.is_none_or(|t| iat >= t.timestamp()) {
                     return Err(RevokedError::Key {
-                        since: since.map(|t| t.timestamp()),
+                        since: since.map(Into::into),
                     }
                     .into());
                 }

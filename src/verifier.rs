@@ -380,7 +380,7 @@ impl<R: KeyResolver> Verifier<R> {
             && now < seen - self.clock_skew
         {
             return Err(TimeError::ClockBehind {
-                newest_seen: seen.timestamp(),
+                newest_seen: seen.into(),
             }
             .into());
         }
@@ -411,7 +411,7 @@ impl<R: KeyResolver> Verifier<R> {
         }
         if self.stale.refuse {
             return Err(TrustError::Stale {
-                expires_at: validity.expires_at.timestamp(),
+                expires_at: validity.expires_at.into(),
             }
             .into());
         }

@@ -106,13 +106,13 @@ impl TrustState {
             && now < seen - self.clock_skew
         {
             return Err(TimeError::ClockBehind {
-                newest_seen: seen.timestamp(),
+                newest_seen: seen.into(),
             }
             .into());
         }
         if bundle.issued_at > now + self.clock_skew {
             return Err(TrustError::NotYetValid {
-                issued_at: bundle.issued_at.timestamp(),
+                issued_at: bundle.issued_at.into(),
             }
             .into());
         }
