@@ -412,7 +412,7 @@ fn hostile_bundle_bytes_are_refused_with_codes() {
     for (expected, payload) in cases {
         assert_eq!(err_code(state.check(&sign(payload.to_vec()), at(20, 1))), *expected);
     }
-    // Field by field, from a valid payload (SPEC.md §11.2).
+    // Field by field, from a valid payload (SPEC.md §12.2).
     let payload = draft(1, 20).to_payload().expect("payload");
     let mut wrong_version = payload.clone();
     let at_version = wrong_version
@@ -424,6 +424,21 @@ fn hostile_bundle_bytes_are_refused_with_codes() {
         err_code(state.check(&sign(wrong_version), at(20, 1))),
         "trust.unsupported_version"
     );
+    // sequence (key 2) as a text string: {0: "qrcred-bundle", 1: 1, 2: "1"}.
+    let mut wrong_type = vec![0xA3, 0x00, 0x6D];
+    wrong_type.extend_from_slice(b"qrcred-bundle");
+    wrong_type.extend_from_slice(&[0x01, 0x01, 0x02, 0x61, b'1']);
+    assert_eq!(
+        err_code(state.check(&sign(wrong_type.clone()), at(20, 1))),
+        "trust.wrong_type"
+    );
+    wrong_type.truncate(wrong_type.len() - 3);
+    wrong_type[0] = 0xA2;
+    assert_eq!(err_code(state.check(&sign(wrong_type), at(20, 1))), "trust.missing");
+    // A persisted state that is not one.
+    for bad in [&[][..], &[0xA0], &[0xA1, 0x01, 0x41, 0x00], &[0xA1, 0x02, 0x00]] {
+        assert!(TrustState::from_bytes(bad).is_err(), "{bad:02x?}");
+    }
     let mut unsorted = draft(1, 20);
     unsorted.revoke(RevocationId([2; 8])).revoke(RevocationId([1; 8]));
     let mut p = unsorted.to_payload().expect("payload");
