@@ -81,6 +81,9 @@ pub enum Error {
     /// The credential or its signing key was revoked by the trust bundle.
     #[error(transparent)]
     Revoked(#[from] RevokedError),
+    /// A rule set is malformed or out of bounds.
+    #[error(transparent)]
+    Rules(#[from] RulesError),
 }
 
 impl Error {
@@ -102,6 +105,7 @@ impl Error {
             ScanError::CODES,
             TrustError::CODES,
             RevokedError::CODES,
+            RulesError::CODES,
         ]
         .into_iter()
         .flatten()
@@ -125,6 +129,7 @@ impl Error {
             Error::Scan(e) => e.code(),
             Error::Trust(e) => e.code(),
             Error::Revoked(e) => e.code(),
+            Error::Rules(e) => e.code(),
         }
     }
 }
@@ -412,6 +417,20 @@ layer_error! {
         Credential => "revoked.credential", "this code was revoked by its issuer";
         /// The signing key was revoked for codes issued at or after `since` (or for all codes).
         Key { since: Option<UnixTime> } => "revoked.key", "the issuer key that signed this code was revoked";
+    }
+}
+
+layer_error! {
+    /// Errors of rule sets (SPEC.md §13).
+    RulesError {
+        /// Not a rule set: wrong structure, unknown field or value, wrong type.
+        Malformed { detail: String } => "rules.malformed", "the rule set is malformed: {detail}";
+        /// A value out of range (a zero or over-long window, an empty list, ...).
+        InvalidValue { field: &'static str } => "rules.invalid_value", "the rule set field {field} has a value that is not allowed";
+        /// `any_of` / `all_of` nested deeper than allowed.
+        TooDeep { max: usize } => "rules.too_deep", "the rule set nests combinations deeper than {max} levels";
+        /// More requirements than allowed.
+        TooLarge { max: usize } => "rules.too_large", "the rule set has more than {max} requirements";
     }
 }
 

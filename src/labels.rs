@@ -6,7 +6,7 @@
 //! unless the bundle's author removes one. [`default_label`] is the
 //! fallback a scanner uses for a code its bundle does not label.
 
-/// `(code, English, Chinese)` for every error and warning code.
+/// `(code, English, Chinese)` for every error, warning and decision reason code.
 pub(crate) const DEFAULT_LABELS: &[(&str, &str, &str)] = &[
     ("prefix.missing", "Not a qrcred code", "不是有效的凭证码"),
     ("prefix.unknown", "Not a qrcred code", "不是有效的凭证码"),
@@ -180,6 +180,53 @@ pub(crate) const DEFAULT_LABELS: &[(&str, &str, &str)] = &[
         "凭证已被签发机构撤销",
     ),
     ("revoked.key", "Issuer key revoked", "签发密钥已被吊销"),
+    ("rules.malformed", "Entry rules invalid", "通行规则无效"),
+    ("rules.invalid_value", "Entry rules invalid", "通行规则无效"),
+    ("rules.too_deep", "Entry rules too complex", "通行规则过于复杂"),
+    ("rules.too_large", "Entry rules too large", "通行规则过大"),
+    // Decision reasons (SPEC.md §13.3).
+    ("status.green", "Green code", "绿码"),
+    (
+        "status.yellow_admitted",
+        "Yellow code: admitted by the rules",
+        "黄码：按规则放行",
+    ),
+    ("status.yellow", "Yellow code: not admitted", "黄码：不予通行"),
+    ("status.red", "Red code: not admitted", "红码：不予通行"),
+    ("status.too_old", "Health code too old", "健康码已超时效"),
+    ("test.negative", "Negative test", "检测阴性"),
+    ("test.too_old", "Test too old", "检测结果已超时效"),
+    ("test.positive", "Positive test", "检测阳性"),
+    (
+        "test.type_not_accepted",
+        "Test type not accepted here",
+        "此处不接受该类检测",
+    ),
+    ("test.in_future", "Test dated in the future", "检测时间在未来"),
+    ("vaccination.complete", "Vaccinated", "已完成接种"),
+    ("vaccination.incomplete", "Vaccination incomplete", "未完成全程接种"),
+    ("vaccination.too_recent", "Vaccination too recent", "接种时间不足"),
+    ("vaccination.too_old", "Vaccination too long ago", "接种已超时效"),
+    (
+        "vaccination.wrong_disease",
+        "Vaccination not for the required disease",
+        "接种疫苗不符合要求",
+    ),
+    ("recovery.valid", "Recovered", "已康复"),
+    ("recovery.not_yet_valid", "Recovery not yet valid", "康复证明尚未生效"),
+    ("recovery.expired", "Recovery expired", "康复证明已过期"),
+    (
+        "recovery.wrong_disease",
+        "Recovery not for the required disease",
+        "康复证明不符合要求",
+    ),
+    ("site.match", "Access pass for this site", "本处通行证"),
+    ("site.mismatch", "Access pass for another site", "非本处通行证"),
+    ("site.not_configured", "Gate has no site set", "闸机未设置地点"),
+    ("role.not_allowed", "Role not admitted here", "该身份不予通行"),
+    ("credential.missing", "Required code missing", "缺少所需凭证"),
+    ("credential.none", "No code presented", "未出示凭证码"),
+    ("subject.mismatch", "Codes of different people", "凭证不属于同一人"),
 ];
 
 /// The built-in label of `code` in `lang` (`"en"` or `"zh"`; a region
@@ -205,11 +252,11 @@ mod tests {
 
     #[test]
     fn every_code_has_an_english_and_a_chinese_label() {
-        for code in Error::all_codes() {
+        for code in Error::all_codes().chain(crate::Reason::CODES.iter().copied()) {
             assert!(default_label(code, "en").is_some_and(|l| !l.is_empty()), "{code} en");
             assert!(default_label(code, "zh-CN").is_some_and(|l| !l.is_empty()), "{code} zh");
         }
-        let codes: alloc::vec::Vec<&str> = Error::all_codes().collect();
+        let codes: alloc::vec::Vec<&str> = Error::all_codes().chain(crate::Reason::CODES.iter().copied()).collect();
         for (code, _, _) in DEFAULT_LABELS {
             assert!(codes.contains(code), "label for an unknown code {code}");
         }

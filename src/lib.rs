@@ -69,13 +69,14 @@ mod limits;
 mod model;
 mod prefix;
 mod qr;
+mod rules;
 mod trust;
 mod verifier;
 
 // Errors and limits.
 pub use error::{
     Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, PrefixError,
-    RenderError, Result, RevokedError, ScanError, SignatureError, TimeError, TrustError, UnixTime,
+    RenderError, Result, RevokedError, RulesError, ScanError, SignatureError, TimeError, TrustError, UnixTime,
 };
 pub use limits::Limits;
 
@@ -97,6 +98,12 @@ pub use cose::{ALG_ED25519, ALG_EDDSA};
 pub use issuer::{CtiPolicy, IssueOptions, Issuer};
 pub use prefix::PREFIX;
 pub use verifier::{StalePolicy, UnverifiedCode, Verified, Verifier, Warning};
+
+// Entry decisions.
+pub use rules::{
+    AccessRule, Age, Decision, Gate, NameDisplay, Reason, RecoveryRule, Requirement, RuleSet, StatusRule, TestRule,
+    VaccinationRule, Verdict, YellowPolicy, refused,
+};
 
 // QR images.
 #[cfg(feature = "render")]

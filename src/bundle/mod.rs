@@ -29,6 +29,7 @@ use crate::error::{KeyError, Result, TrustError};
 use crate::keys::{IssuerKey, Kid, PublicKey};
 use crate::labels::{DEFAULT_LABELS, default_label, primary_language};
 use crate::limits::Limits;
+use crate::rules::RuleSet;
 use crate::trust::{KeyResolver, KeyState, RevocationId, TrustStore, TrustValidity, TrustedKey};
 use crate::verifier::UnverifiedCode;
 use revocation::RevocationList;
@@ -47,6 +48,7 @@ pub struct TrustBundle {
     revoked: RevocationList,
     labels: BTreeMap<String, BTreeMap<String, String>>,
     next_roots: Vec<PublicKey>,
+    rules: Option<RuleSet>,
 }
 
 impl TrustBundle {
@@ -84,7 +86,13 @@ impl TrustBundle {
             revoked: c.revoked,
             labels: c.labels,
             next_roots: c.next_roots,
+            rules: c.rules,
         }
+    }
+
+    /// The entry rules the bundle carries, if any (SPEC.md §13).
+    pub fn rules(&self) -> Option<&RuleSet> {
+        self.rules.as_ref()
     }
 
     /// The sequence number (grows with every bundle the authority signs).
@@ -165,6 +173,7 @@ impl TrustBundle {
             revoked: self.revoked().collect(),
             labels: self.labels.clone(),
             next_roots: self.next_roots.clone(),
+            rules: self.rules.clone(),
         }
     }
 }
@@ -204,6 +213,8 @@ pub struct BundleDraft {
     pub labels: BTreeMap<String, BTreeMap<String, String>>,
     /// Root keys announced to sign later bundles (root rotation).
     pub next_roots: Vec<PublicKey>,
+    /// Entry rules for the scanners, if the authority sets them (SPEC.md §13).
+    pub rules: Option<RuleSet>,
 }
 
 impl BundleDraft {
@@ -226,6 +237,7 @@ impl BundleDraft {
             revoked: BTreeSet::new(),
             labels,
             next_roots: Vec::new(),
+            rules: None,
         }
     }
 
@@ -287,6 +299,7 @@ impl BundleDraft {
                 .ok_or(TrustError::TooLarge { max: u32::MAX as usize })?,
             labels: self.labels.clone(),
             next_roots: self.next_roots.clone(),
+            rules: self.rules.clone(),
         })
     }
 

@@ -20,6 +20,7 @@ use crate::error::{Result, TimeError, TrustError};
 use crate::fields::{Fields, Layer, int};
 use crate::keys::{Kid, PublicKey};
 use crate::limits::Limits;
+use crate::rules::RuleSet;
 use crate::trust::{KeyState, KindSet, TrustedKey};
 
 /// The format identifier, field 0.
@@ -47,6 +48,7 @@ const TOP: &[(i64, &str)] = &[
     (6, "revoked"),
     (7, "labels"),
     (8, "next_roots"),
+    (9, "rules"),
 ];
 
 const KEY: &[(i64, &str)] = &[
@@ -79,6 +81,7 @@ pub(crate) struct Contents {
     pub revoked: RevocationList,
     pub labels: Labels,
     pub next_roots: Vec<PublicKey>,
+    pub rules: Option<RuleSet>,
 }
 
 /// Encodes the contents deterministically.
@@ -111,6 +114,9 @@ pub(crate) fn encode(c: &Contents) -> Result<Vec<u8>> {
             .map(|r| Value::Bytes(r.to_bytes().to_vec()))
             .collect();
         top.push((int(8), Value::Array(roots)));
+    }
+    if let Some(rules) = &c.rules {
+        top.push((int(9), crate::rules::to_value(rules)?));
     }
     cbor::encode(&cbor::map(top)?)
 }
@@ -200,7 +206,9 @@ pub(crate) fn decode(payload: &[u8], limits: &Limits) -> Result<Contents> {
         Some(Value::Array(_)) => return Err(Layer::Trust.invalid("next_roots")),
         Some(_) => return Err(Layer::Trust.wrong_type("next_roots")),
     };
+    let rules = f.opt_value(9).map(crate::rules::from_value).transpose()?;
     Ok(Contents {
+        rules,
         sequence,
         issued_at: instant(issued_at),
         expires_at: instant(expires_at),
