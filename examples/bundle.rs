@@ -9,6 +9,7 @@
 //! cargo run --release --example bundle -- retire-key --root ROOT.pem --bundle BUNDLE --kid HEX [--at RFC3339]
 //! cargo run --release --example bundle -- revoke-key --root ROOT.pem --bundle BUNDLE --kid HEX [--since RFC3339]
 //! cargo run --release --example bundle -- revoke-credential --root ROOT.pem --bundle BUNDLE (CODE | IMAGE | @FILE | --id HEX)
+//! cargo run --release --example bundle -- set-rules --root ROOT.pem --bundle BUNDLE --rules RULES.json
 //! cargo run --release --example bundle -- announce-root --root ROOT.pem --bundle BUNDLE --next NEXT.pub.pem
 //! cargo run --release --example bundle -- sign --root ROOT.pem --bundle BUNDLE [--valid 7d] [--previous-root OLD.pub.pem]
 //! cargo run --release --example bundle -- dump --bundle BUNDLE --root ROOT.pub.pem
@@ -23,7 +24,9 @@
 //! a dump for people to read. `sign` only renews the dates; with
 //! `--previous-root` it also takes a bundle signed by the previous root, to
 //! finish a root rotation announced with `announce-root`. `dump` prints the
-//! JSON of a bundle checked against a root public key.
+//! JSON of a bundle checked against a root public key. `set-rules` puts a
+//! rule set (JSON, SPEC.md §13) in the bundle, for the gate example and any
+//! scanner that decides at a door.
 //!
 //! Exit status: 0 on success, 1 when the library refuses (e.g. the bundle is
 //! not signed by the root, or a code to revoke does not verify under the
@@ -35,8 +38,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use cli::Failure;
 use qrcred::{
-    BundleDraft, IssuerKey, KeyState, Kid, Kind, KindSet, Limits, PublicKey, RevocationId, TrustBundle, TrustState,
-    TrustedKey,
+    BundleDraft, IssuerKey, KeyState, Kid, Kind, KindSet, Limits, PublicKey, RevocationId, RuleSet, TrustBundle,
+    TrustState, TrustedKey,
 };
 use serde_json::{Value, json};
 
@@ -48,6 +51,7 @@ const USAGE: &str = "usage: bundle root-key --out DIR
        bundle retire-key --root ROOT.pem --bundle BUNDLE --kid HEX [--at T]
        bundle revoke-key --root ROOT.pem --bundle BUNDLE --kid HEX [--since T]
        bundle revoke-credential --root ROOT.pem --bundle BUNDLE (CODE | IMAGE | @FILE | --id HEX)
+       bundle set-rules --root ROOT.pem --bundle BUNDLE --rules RULES.json
        bundle announce-root --root ROOT.pem --bundle BUNDLE --next NEXT.pub.pem
        bundle sign --root ROOT.pem --bundle BUNDLE [--valid 7d] [--previous-root OLD.pub.pem]
        bundle dump --bundle BUNDLE --root ROOT.pub.pem
@@ -72,6 +76,7 @@ struct Options {
     at: Option<DateTime<Utc>>,
     id: Option<RevocationId>,
     next: Option<PathBuf>,
+    rules: Option<PathBuf>,
     previous_root: Option<PathBuf>,
     valid: Option<TimeDelta>,
     now: Option<DateTime<Utc>>,
@@ -139,6 +144,13 @@ fn run() -> Result<ExitCode, Failure> {
             eprintln!("revoked credential id {id}");
             Ok(())
         }),
+        "set-rules" => edit(&it, &o, now, |draft| {
+            let path = it.required(o.rules.clone(), "--rules")?;
+            let rules = RuleSet::from_json(&cli::read_text(&path)?)
+                .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))?;
+            draft.rules = Some(rules);
+            Ok(())
+        }),
         "announce-root" => edit(&it, &o, now, |draft| {
             let path = it.required(o.next.clone(), "--next")?;
             let next = cli::read_public_key(&path)?;
@@ -179,6 +191,7 @@ fn parse_options(it: &mut cli::Args) -> Result<Option<Options>, Failure> {
             "--bundle" => o.bundle = Some(PathBuf::from(it.value(&arg)?)),
             "--key" => o.key = Some(PathBuf::from(it.value(&arg)?)),
             "--next" => o.next = Some(PathBuf::from(it.value(&arg)?)),
+            "--rules" => o.rules = Some(PathBuf::from(it.value(&arg)?)),
             "--previous-root" => o.previous_root = Some(PathBuf::from(it.value(&arg)?)),
             "--issuer" => o.issuer = Some(it.value(&arg)?),
             "--name" => o.name = Some(it.value(&arg)?),
@@ -346,6 +359,7 @@ fn dump(b: &TrustBundle) -> Value {
         "revoked": b.revoked().map(|id| id.to_string()).collect::<Vec<_>>(),
         "next_roots": b.next_roots().iter().map(|r| hex(&r.to_bytes())).collect::<Vec<_>>(),
         "labels": b.labels(),
+        "rules": b.rules(),
     })
 }
 

@@ -15,8 +15,10 @@ use std::time::Instant;
 use chrono::{DateTime, TimeDelta, Utc};
 use cli::Failure;
 use qrcred::{
-    BundleDraft, Credential, EccLevel, Issuer, IssuerKey, Kind, Limits, QrCode, RenderOptions, TrustBundle, TrustState,
-    TrustedKey, Verified, Verifier, scan_image,
+    BirthDate, BundleDraft, Colour, Credential, CredentialBody, Decision, Disease, EccLevel, Gate, HealthStatus,
+    IdDigest, Issuer, IssuerKey, Kind, Limits, QrCode, RenderOptions, RuleSet, Subject, TestOutcome, TestResult,
+    TestType, TrustBundle, TrustState, TrustedKey, Vaccination, VaccineProduct, Verdict, Verified, Verifier,
+    scan_image,
 };
 
 mod cli;
@@ -32,6 +34,10 @@ const HEALTH_AUTHORITY_SEED: &[u8; 32] = b"qrcred DEMO ONLY: health auth 01";
 const COMPOUND_SEED: &[u8; 32] = b"qrcred DEMO ONLY: compound gate1";
 const UNKNOWN_SEED: &[u8; 32] = b"qrcred DEMO ONLY: unknown issuer";
 const ROOT_SEED: &[u8; 32] = b"qrcred DEMO ONLY: trust root 001";
+/// The entry rules the demo bundle carries.
+const CITY_RULES: &str = include_str!("rules/city.json");
+/// The ID card number of the third person at the gate (made up).
+const DEMO_ID_NUMBER: &str = "610113199204010027";
 const HEALTH_AUTHORITY: &str = "DEMO-HEALTH-AUTHORITY";
 const COMPOUND: &str = "DEMO-COMPOUND";
 const HEALTH_KINDS: [Kind; 4] = [Kind::HealthStatus, Kind::Vaccination, Kind::TestResult, Kind::Recovery];
@@ -90,6 +96,8 @@ fn run() -> Result<ExitCode, Failure> {
     let mut rows = demo.scan_all(&minted)?;
     rows.extend(demo.refusals(&minted[0], &minted[1], &minted[4])?);
     print_table(&rows);
+    demo.at_the_gate()?;
+    println!("\nEverything behaved as expected.");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -124,6 +132,7 @@ impl Demo {
                 .with_kinds(&[Kind::AccessPass])
                 .with_display_name("示例小区 (demo compound)"),
         );
+        draft.rules = Some(RuleSet::from_json(CITY_RULES)?);
         let bundle = draft.sign(&root)?;
         fs::create_dir_all(&out).map_err(|e| cli::io_error(&out, &e))?;
         cli::write_atomic(&out.join("trust.bundle"), &bundle)?;
@@ -292,6 +301,94 @@ impl Demo {
         row(label, &vaccination.text, &format!("REFUSED {}", e.code()), micros)
     }
 
+    /// Part 7: three people at a gate that applies the bundle's entry rules.
+    fn at_the_gate(&self) -> Result<(), Failure> {
+        let bundle = self.verifier.resolver();
+        let rules = bundle
+            .rules()
+            .ok_or_else(|| unexpected("the demo bundle carries no rules".into()))?;
+        heading(
+            "7. Three people at a gate",
+            &format!(
+                "The bundle also carries the city's entry rules ({} v{}: a green code within 24 hours, a negative\n\
+                 test within 48 hours (rapid 24), a vaccination 14 to 270 days old, or a recovery). The gate\n\
+                 decides offline and tells each person why, in Chinese and English.",
+                rules.name, rules.version
+            ),
+        );
+        let now = self.now;
+        let person = |family: &str, given: &str, born: &str| -> Result<Subject, Failure> {
+            let born = BirthDate::parse(born).ok_or_else(|| unexpected(format!("bad date {born}")))?;
+            Ok(Subject::new(family, given, born))
+        };
+        let green = Credential {
+            subject: person("王", "小明", "1990-03-15")?,
+            body: CredentialBody::HealthStatus(HealthStatus {
+                colour: Colour::Green,
+                reason: None,
+            }),
+        };
+        // Sample times are whole seconds (SPEC.md §7.5).
+        let sampled = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now) - TimeDelta::hours(50);
+        let old_test = Credential {
+            subject: person("李", "华", "1985-01-02")?,
+            body: CredentialBody::TestResult(TestResult {
+                disease: Disease::Covid19,
+                test_type: TestType::NucleicAcid,
+                result: TestOutcome::Negative,
+                sampled_at: sampled,
+                facility: None,
+                country: "CN".into(),
+            }),
+        };
+        let vaccinated = Credential {
+            subject: person("张", "伟", "1992-04-01")?.with_id_digest(IdDigest::compute([7, 7, 7, 7], DEMO_ID_NUMBER)),
+            body: CredentialBody::Vaccination(Vaccination {
+                disease: Disease::Covid19,
+                product: VaccineProduct::BbibpCorV,
+                manufacturer: None,
+                dose: 3,
+                series_total: 2,
+                date: (now - TimeDelta::days(30)).date_naive(),
+                country: "CN".into(),
+                centre: None,
+            }),
+        };
+        let people = [
+            (green, now - TimeDelta::hours(2), Verdict::Admit),
+            (old_test, sampled + TimeDelta::hours(6), Verdict::Deny),
+            (vaccinated, now - TimeDelta::days(30), Verdict::CheckId),
+        ];
+        let gate = Gate { site: None, now };
+        for (credential, issued, expected) in people {
+            let text = issue(&self.health, HEALTH_AUTHORITY, &credential, issued)?;
+            let verified = self.verifier.verify(&text, now)?;
+            let decision = rules.decide(&[verified], &gate);
+            if decision.verdict != expected {
+                return Err(unexpected(format!(
+                    "the gate said {:?}, not {expected:?}",
+                    decision.verdict
+                )));
+            }
+            print_decision(&decision);
+            if decision.verdict == Verdict::CheckId {
+                let matches = decision.matches_id(DEMO_ID_NUMBER);
+                println!(
+                    "      ID card {DEMO_ID_NUMBER} shown: {}",
+                    if matches {
+                        "matches, admit"
+                    } else {
+                        "does not match, deny"
+                    }
+                );
+                if !matches {
+                    return Err(unexpected("the ID number did not match its digest".into()));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn print_refusal(&self, bundle: &TrustBundle, label: &str, what: &str, e: &qrcred::Error) {
         let zh = bundle.label(e.code(), "zh").unwrap_or_default();
         let en = bundle.label(e.code(), "en").unwrap_or_default();
@@ -313,6 +410,19 @@ impl Demo {
         micros.sort_unstable();
         (outcome, micros[TIMED_RUNS / 2])
     }
+}
+
+/// A gate's verdict for one person: the verdict, who, and why in both languages.
+fn print_decision(d: &Decision) {
+    let verdict = match d.verdict {
+        Verdict::Admit => "ADMIT 通行",
+        Verdict::CheckId => "CHECK ID 核验证件",
+        Verdict::Deny => "DENY 禁止通行",
+    };
+    let name = d.name.as_deref().unwrap_or("?");
+    let colour = d.colour.map(|c| format!(" ({})", c.as_str())).unwrap_or_default();
+    println!("  [{verdict}] {name}{colour}  {}", d.code());
+    println!("      {}\n      {}", d.text("zh"), d.text("en"));
 }
 
 fn heading(title: &str, explanation: &str) {
@@ -368,7 +478,6 @@ fn print_table(rows: &[String]) {
     }
     println!("  kind            length  QR version  verify µs  verdict");
     rows.iter().for_each(|row| println!("  {row}"));
-    println!("\nEverything behaved as expected.");
 }
 
 /// A line of the closing table.

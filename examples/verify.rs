@@ -39,7 +39,6 @@
 //! or `{"valid":false,"error":{"code":..,"message":..,"label":..}}` (`label`
 //! and `issuer_name` only when there is one).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -48,7 +47,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use cli::Failure;
 use qrcred::{
-    Credential, KeyResolver, Kid, Limits, PublicKey, RevocationId, StalePolicy, TrustBundle, TrustState, TrustStore,
+    Credential, KeyResolver, Kid, PublicKey, RevocationId, StalePolicy, TrustBundle, TrustState, TrustStore,
     TrustValidity, TrustedKey, Verified, Verifier,
 };
 use serde::Serialize;
@@ -57,14 +56,6 @@ mod cli;
 
 const USAGE: &str = "usage: verify [--trust PUB.pem ...] [--issuer ID] [--bundle BUNDLE --root ROOT.pub.pem ... \
 [--state FILE] [--stale warn|refuse] [--grace DURATION]] [--lang zh|en] [--now RFC3339] [--json] CODE | IMAGE | @FILE | -";
-/// Largest bundle file read: the library's default `max_bundle_len`.
-const MAX_BUNDLE: u64 = Limits::DEFAULT.max_bundle_len as u64;
-/// Largest code text read from a file or stdin; the library's own limit is far lower.
-const MAX_TEXT: u64 = 1 << 20;
-/// Largest image file read; the scanner then bounds its pixel count.
-const MAX_IMAGE: u64 = 64 << 20;
-const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-const JPEG_SIGNATURE: &[u8] = b"\xFF\xD8\xFF";
 
 struct Args {
     trust: Vec<PathBuf>,
@@ -102,14 +93,6 @@ impl KeyResolver for Trust {
     fn trust_validity(&self) -> Option<TrustValidity> {
         self.bundle.as_ref().and_then(KeyResolver::trust_validity)
     }
-}
-
-/// What the command was given to verify.
-enum Input {
-    /// A code text.
-    Text(String),
-    /// A PNG or JPEG file's bytes, and where they came from.
-    Image(PathBuf, Vec<u8>),
 }
 
 /// Why a code, or an image, was refused.
@@ -175,27 +158,23 @@ fn run() -> Result<ExitCode, Failure> {
     };
     let now = cli::now_or_clock(args.now);
     let store = load_trust(&args.trust, args.issuer.as_deref())?;
-    let mut state = load_state(&args)?;
-    let bundle = match (&args.bundle, &mut state) {
-        (Some(path), Some(state)) => {
-            let bytes = cli::read_bounded(&mut cli::open(path)?, path, MAX_BUNDLE)?;
-            Some(state.load(&bytes, now)?)
+    let (mut state, bundle) = match &args.bundle {
+        Some(path) => {
+            let (state, bundle) = cli::load_bundle(path, &args.roots, args.state.as_deref(), now)?;
+            (Some(state), Some(bundle))
         }
-        _ => None,
+        None => (None, None),
     };
     let lang = args.lang.clone().or_else(|| bundle.is_some().then(|| "zh".to_owned()));
     let verifier = Verifier::new(Trust { store, bundle })
         .with_stale_policy(args.stale)
         .with_newest_seen(state.as_ref().and_then(TrustState::newest_seen));
-    let outcomes = match read_input(&args.code)? {
-        Input::Text(text) => vec![verifier.verify(&text, now).map_err(Refusal::from)],
-        Input::Image(name, bytes) => verify_image(&verifier, &name, &bytes, now),
+    let outcomes = match cli::read_input(&args.code)? {
+        cli::Input::Text(text) => vec![verifier.verify(&text, now).map_err(Refusal::from)],
+        cli::Input::Image(name, bytes) => verify_image(&verifier, &name, &bytes, now),
     };
     if let (Some(path), Some(state)) = (&args.state, &mut state) {
-        if let Some(seen) = verifier.newest_seen() {
-            state.observe(seen);
-        }
-        cli::write_atomic(path, &state.to_bytes()?)?;
+        cli::save_state(path, state, verifier.newest_seen())?;
     }
     let labels = Labels {
         bundle: verifier.resolver().bundle.as_ref(),
@@ -219,35 +198,6 @@ impl Labels<'_> {
             None => qrcred::default_label(code, lang),
         }
     }
-}
-
-/// The trust state with `--bundle`: the `--state` file when it exists, with
-/// the `--root` keys added, else a fresh state pinning the `--root` keys.
-fn load_state(args: &Args) -> Result<Option<TrustState>, Failure> {
-    if args.bundle.is_none() {
-        return Ok(None);
-    }
-    let mut state = match &args.state {
-        Some(path) if path.exists() => {
-            let bytes = cli::read_bounded(&mut cli::open(path)?, path, 1 << 20)?;
-            TrustState::from_bytes(&bytes)
-                .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))?
-        }
-        _ => TrustState::new(&[]),
-    };
-    for path in &args.roots {
-        let root = cli::read_public_key(path)?;
-        // A state that already moved on to a newer root keeps its own set.
-        if state.sequence().is_none() {
-            state.add_root(root);
-        }
-    }
-    if state.roots().is_empty() {
-        return Err(Failure::Usage(format!(
-            "--bundle needs at least one --root ROOT.pub.pem\n{USAGE}"
-        )));
-    }
-    Ok(Some(state))
 }
 
 /// Every code in the image, verified; a refusal if it holds none.
@@ -347,50 +297,6 @@ fn issuer_for(pem: &Path) -> Result<String, Failure> {
     let stem = name.strip_suffix(".pem").unwrap_or(&name);
     let stem = stem.strip_suffix(".pub").unwrap_or(stem);
     Ok(stem.to_owned())
-}
-
-/// The code text from the argument, `@FILE` or `-` (stdin), or the image
-/// the argument, FILE or stdin holds.
-fn read_input(source: &str) -> Result<Input, Failure> {
-    let name = PathBuf::from(source.strip_prefix('@').unwrap_or(source));
-    let bytes = match source {
-        "-" => cli::read_bounded(&mut std::io::stdin().lock(), Path::new("<stdin>"), MAX_IMAGE)?,
-        _ if source.starts_with('@') || is_image_file(&name) => {
-            cli::read_bounded(&mut cli::open(&name)?, &name, MAX_IMAGE)?
-        }
-        _ => return Ok(Input::Text(trim_line(source))),
-    };
-    if is_image(&bytes) {
-        return Ok(Input::Image(name, bytes));
-    }
-    if bytes.len() as u64 > MAX_TEXT {
-        return Err(Failure::Usage(format!(
-            "{}: larger than {MAX_TEXT} bytes",
-            name.display()
-        )));
-    }
-    Ok(Input::Text(trim_line(&cli::utf8(bytes, &name)?)))
-}
-
-/// Whether `path` is a file that starts like a PNG or JPEG file.
-fn is_image_file(path: &Path) -> bool {
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(PNG_SIGNATURE.len() as u64).read_to_end(&mut head))
-        .is_ok_and(|_| is_image(&head))
-}
-
-fn is_image(bytes: &[u8]) -> bool {
-    bytes.starts_with(PNG_SIGNATURE) || bytes.starts_with(JPEG_SIGNATURE)
-}
-
-/// The text without a trailing line end and surrounding whitespace.
-fn trim_line(raw: &str) -> String {
-    let line = raw
-        .strip_suffix("\r\n")
-        .or_else(|| raw.strip_suffix('\n'))
-        .unwrap_or(raw);
-    line.trim().to_owned()
 }
 
 /// One line of JSON, or one human summary, per code.

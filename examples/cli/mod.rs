@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use qrcred::Kind;
+use qrcred::{Kind, TrustBundle, TrustState};
 
 // --- failures and exit statuses --------------------------------------------
 
@@ -213,6 +213,119 @@ fn create_new_private(path: &Path) -> io::Result<File> {
 pub fn read_public_key(path: &Path) -> Result<qrcred::PublicKey, Failure> {
     qrcred::PublicKey::from_spki_pem(&read_text(path)?)
         .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))
+}
+
+// --- codes and images -----------------------------------------------------
+
+/// Largest code text read from a file or stdin; the library's own limit is far lower.
+const MAX_TEXT: u64 = 1 << 20;
+/// Largest image file read; the scanner then bounds its pixel count.
+const MAX_IMAGE: u64 = 64 << 20;
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+const JPEG_SIGNATURE: &[u8] = b"\xFF\xD8\xFF";
+
+/// What the command was given to verify.
+pub enum Input {
+    /// A code text.
+    Text(String),
+    /// A PNG or JPEG file's bytes, and where they came from.
+    Image(PathBuf, Vec<u8>),
+}
+
+/// The code text from the argument, `@FILE` or `-` (stdin), or the image
+/// the argument, FILE or stdin holds.
+pub fn read_input(source: &str) -> Result<Input, Failure> {
+    let name = PathBuf::from(source.strip_prefix('@').unwrap_or(source));
+    let bytes = match source {
+        "-" => read_bounded(&mut std::io::stdin().lock(), Path::new("<stdin>"), MAX_IMAGE)?,
+        _ if source.starts_with('@') || is_image_file(&name) => read_bounded(&mut open(&name)?, &name, MAX_IMAGE)?,
+        _ => return Ok(Input::Text(trim_line(source))),
+    };
+    if is_image(&bytes) {
+        return Ok(Input::Image(name, bytes));
+    }
+    if bytes.len() as u64 > MAX_TEXT {
+        return Err(Failure::Usage(format!(
+            "{}: larger than {MAX_TEXT} bytes",
+            name.display()
+        )));
+    }
+    Ok(Input::Text(trim_line(&utf8(bytes, &name)?)))
+}
+
+/// Whether `path` is a file that starts like a PNG or JPEG file.
+fn is_image_file(path: &Path) -> bool {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(PNG_SIGNATURE.len() as u64).read_to_end(&mut head))
+        .is_ok_and(|_| is_image(&head))
+}
+
+fn is_image(bytes: &[u8]) -> bool {
+    bytes.starts_with(PNG_SIGNATURE) || bytes.starts_with(JPEG_SIGNATURE)
+}
+
+/// The text without a trailing line end and surrounding whitespace.
+fn trim_line(raw: &str) -> String {
+    let line = raw
+        .strip_suffix("\r\n")
+        .or_else(|| raw.strip_suffix('\n'))
+        .unwrap_or(raw);
+    line.trim().to_owned()
+}
+
+// --- trust bundles ------------------------------------------------------------
+
+/// Loads a trust bundle file through the scanner's trust state: the
+/// `state` file when it exists (with the `roots` added while it has loaded
+/// no bundle yet), else a fresh state pinning `roots`. The state is not
+/// written back here; see [`save_state`].
+pub fn load_bundle(
+    bundle: &Path,
+    roots: &[PathBuf],
+    state: Option<&Path>,
+    now: DateTime<Utc>,
+) -> Result<(TrustState, TrustBundle), Failure> {
+    let mut trust_state = load_bundle_state(roots, state)?;
+    let bytes = read_bounded(
+        &mut open(bundle)?,
+        bundle,
+        qrcred::Limits::DEFAULT.max_bundle_len as u64,
+    )?;
+    let loaded = trust_state.load(&bytes, now)?;
+    Ok((trust_state, loaded))
+}
+
+/// Writes the trust state back (atomically), with the newest time seen.
+pub fn save_state(path: &Path, state: &mut TrustState, newest_seen: Option<DateTime<Utc>>) -> Result<(), Failure> {
+    if let Some(seen) = newest_seen {
+        state.observe(seen);
+    }
+    write_atomic(path, &state.to_bytes()?)
+}
+
+/// The trust state with `--bundle`: the `--state` file when it exists, with
+/// the `--root` keys added, else a fresh state pinning the `--root` keys.
+fn load_bundle_state(roots: &[PathBuf], state: Option<&Path>) -> Result<TrustState, Failure> {
+    let mut state = match state {
+        Some(path) if path.exists() => {
+            let bytes = read_bounded(&mut open(path)?, path, 1 << 20)?;
+            TrustState::from_bytes(&bytes)
+                .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))?
+        }
+        _ => TrustState::new(&[]),
+    };
+    for path in roots {
+        let root = read_public_key(path)?;
+        // A state that already moved on to a newer root keeps its own set.
+        if state.sequence().is_none() {
+            state.add_root(root);
+        }
+    }
+    if state.roots().is_empty() {
+        return Err(Failure::Usage("--bundle needs at least one --root ROOT.pub.pem".into()));
+    }
+    Ok(state)
 }
 
 // --- times -----------------------------------------------------------------
