@@ -307,10 +307,39 @@ run bundle dump --bundle "$tb/trust.bundle" --root "$pin"
 expect "bundle dump: JSON with the key state and the revoked id" \
   '[ "$rc" -eq 0 ] && json_has sequence=5 keys.0.state=revoked "keys.0.kid=$kid" && [[ $out == *'"'"'"revoked": ['"'"'* ]]'
 
+# --- gate ---------------------------------------------------------------------------
+gb=$tb/gate.bundle
+run bundle init --root "$root" --out "$gb" --now 2026-11-25T07:00:00Z
+run bundle add-key --root "$root" --bundle "$gb" --key "$keys/issuer.pub.pem" --issuer "$ISSUER" --now 2026-11-25T07:10:00Z
+pass_code=$(cat "$work/codes/access_pass.txt")
+test_code=$(cat "$work/codes/test_result.txt")
+run gate --bundle "$gb" --root "$pin" --site XA-YANTA-017 --now "$CHECK_AT" --json "$status_code"
+expect "gate without rules in the bundle or --rules: exit 2" '[ "$rc" -eq 2 ] && [[ $err == *"--rules"* ]]'
+run bundle set-rules --root "$root" --bundle "$gb" --rules examples/rules/residential.json --now 2026-11-25T07:20:00Z
+expect "bundle set-rules puts the rules in the bundle" '[ "$rc" -eq 0 ] && grep -q residential-compound "$gb.json"'
+run gate --bundle "$gb" --root "$pin" --site XA-YANTA-017 --now "$CHECK_AT" --json "$pass_code,$status_code"
+expect "gate: pass and green code of one person, admitted (exit 0)" \
+  '[ "$rc" -eq 0 ] && json_has verdict=admit code=status.green "rule=require.all_of[1].any_of[0].health_status" colour=green'
+run gate --bundle "$gb" --root "$pin" --site XA-YANTA-017 --now "$CHECK_AT" --lang en --json "$status_code"
+expect "gate: no access pass, denied credential.missing (exit 1)" \
+  '[ "$rc" -eq 1 ] && json_has verdict=deny code=credential.missing "text=needs: access pass"'
+run gate --bundle "$gb" --root "$pin" --site XA-YANTA-017 --now 2026-11-26T10:00:00Z --lang en --json "$pass_code,$test_code"
+expect "gate: a nucleic-acid test 48.5 hours old, denied test.too_old with the numbers" \
+  '[ "$rc" -eq 1 ] && json_has verdict=deny code=test.too_old \
+     "text=nucleic-acid test taken 48 hours 30 minutes ago; at most 48 hours allowed"'
+printf '%s,%s\n%s,%s\n' "$pass_code" "$status_code" "$pass_code" "$(tamper "$status_code")" >"$work/wedge.txt"
+run gate --bundle "$gb" --root "$pin" --site XA-YANTA-017 --now "$CHECK_AT" --json - <"$work/wedge.txt"
+expect "gate reads keyboard-wedge lines: one verdict per line, a forged code denies" \
+  '[ "$rc" -eq 1 ] && [ "$(wc -l <<<"$out")" -eq 2 ] && [[ "$(tail -n 1 <<<"$out")" == *'"'"'"code":"signature.invalid"'"'"'* ]]'
+run gate --bundle "$gb" --root "$pin" --rules examples/rules/city.json --now "$CHECK_AT" "$work/status.png"
+expect "gate --rules (local) with an image: human verdict" '[ "$rc" -eq 0 ] && [[ $out == *"ADMIT"* ]] && [[ $out == *"status.green"* ]]'
+
 # --- demo -----------------------------------------------------------------------
 demo=$work/demo
 run demo --out "$demo"
 expect "demo exits 0 and says so" '[ "$rc" -eq 0 ] && [[ $out == *"Everything behaved as expected."* ]]'
+expect "demo ends with three people at a gate" \
+  '[[ $out == *"[ADMIT 通行]"* ]] && [[ $out == *"[DENY 禁止通行]"* ]] && [[ $out == *"test.too_old"* ]] && [[ $out == *"[CHECK ID 核验证件]"* ]]'
 expect "demo refuses the code its bundle update revokes" '[[ $out == *"REFUSED revoked.credential"* ]]'
 expect "demo writes its trust bundles" 'nonempty "$demo"/trust.bundle "$demo"/trust-2.bundle'
 expect "demo writes a PNG per kind" \
