@@ -375,6 +375,22 @@ fn a_bundle_round_trips_through_its_draft() {
 }
 
 #[test]
+fn the_bytes_do_not_depend_on_the_order_keys_were_added() {
+    let mut forward = draft(1, 20);
+    forward.add_key(TrustedKey::new(*issuer_key(3).public_key(), "CN-BJ-H3"));
+    let mut backward = forward.clone();
+    backward.keys.reverse();
+    let bytes = forward.sign(&root()).expect("sign");
+    assert_eq!(backward.sign(&root()).expect("sign"), bytes);
+    // So a loaded bundle signs again to the very same file, whatever the
+    // order of its draft's keys.
+    for d in [&forward, &backward] {
+        let bundle = load(&d.sign(&root()).expect("sign"), at(20, 1)).expect("should succeed");
+        assert_eq!(bundle.to_draft().sign(&root()).expect("sign"), bytes);
+    }
+}
+
+#[test]
 fn drafts_that_would_not_load_are_not_signed() {
     let mut d = draft(1, 20);
     d.expires_at = d.issued_at;

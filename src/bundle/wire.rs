@@ -83,6 +83,10 @@ pub(crate) struct Contents {
 
 /// Encodes the contents deterministically.
 pub(crate) fn encode(c: &Contents) -> Result<Vec<u8>> {
+    // Keys in kid order: the keys are a set (a reader indexes them by
+    // kid), so the bytes must not depend on the order they were added in.
+    let mut keys: Vec<&TrustedKey> = c.keys.iter().collect();
+    keys.sort_by_key(|k| k.kid());
     let mut top = vec![
         (int(0), Value::Text(FORMAT.into())),
         (int(1), Value::Integer(VERSION.into())),
@@ -91,7 +95,7 @@ pub(crate) fn encode(c: &Contents) -> Result<Vec<u8>> {
         (int(4), time(c.expires_at)?),
         (
             int(5),
-            Value::Array(c.keys.iter().map(encode_key).collect::<Result<_>>()?),
+            Value::Array(keys.into_iter().map(encode_key).collect::<Result<_>>()?),
         ),
         (int(6), Value::Bytes(c.revoked.to_wire())),
     ];
@@ -172,7 +176,7 @@ pub(crate) fn decode(payload: &[u8], limits: &Limits) -> Result<Contents> {
     if expires_at <= issued_at {
         return Err(f.invalid(4));
     }
-    let keys = match f.value(5)? {
+    let mut keys = match f.value(5)? {
         Value::Array(items) => items.into_iter().map(decode_key).collect::<Result<Vec<_>>>()?,
         _ => return Err(f.wrong_type(5)),
     };
@@ -180,6 +184,8 @@ pub(crate) fn decode(payload: &[u8], limits: &Limits) -> Result<Contents> {
     if !keys.iter().all(|k| kids.insert(k.kid())) {
         return Err(Layer::Trust.invalid("keys.kid"));
     }
+    // Any order is read; held in kid order, as the encoder writes them.
+    keys.sort_by_key(TrustedKey::kid);
     let revoked = match f.value(6)? {
         Value::Bytes(bytes) => RevocationList::from_wire(&bytes).ok_or_else(|| f.invalid(6))?,
         _ => return Err(f.wrong_type(6)),
