@@ -391,6 +391,45 @@ fn the_bytes_do_not_depend_on_the_order_keys_were_added() {
 }
 
 #[test]
+fn extreme_clocks_skews_and_graces_are_answered_without_panic() {
+    let bytes = draft(1, 20).sign(&root()).expect("sign");
+    let state = TrustState::new(&[*root().public_key()]);
+    let seen = |s: TrustState| {
+        let mut s = s;
+        s.observe(at(20, 0));
+        s
+    };
+    for skew in [TimeDelta::MAX, TimeDelta::MIN] {
+        // A skew beyond the range of time admits everything; a negative one nothing.
+        let refused = skew < TimeDelta::zero();
+        let skewed = seen(state.clone().with_clock_skew(skew));
+        assert_eq!(skewed.check(&bytes, at(20, 1)).is_err(), refused, "{skew}");
+        let bundle = state.check(&bytes, at(20, 1)).expect("should succeed");
+        let verifier = Verifier::new(&bundle).with_clock_skew(skew);
+        let code = code(1, &status(), 24, at(20, 0));
+        assert_eq!(verifier.verify(&code, at(20, 2)).is_err(), refused, "{skew}");
+    }
+    assert!(seen(state.clone()).check(&bytes, DateTime::<Utc>::MAX_UTC).is_ok());
+    assert_eq!(
+        err_code(seen(state.clone()).check(&bytes, DateTime::<Utc>::MIN_UTC)),
+        "trust.not_yet_valid"
+    );
+    let bundle = state.check(&bytes, at(20, 1)).expect("should succeed");
+    let never_stale = Verifier::new(&bundle).with_stale_policy(StalePolicy::refuse_after(TimeDelta::MAX));
+    let late = at(20, 0) + TimeDelta::days(200);
+    let code = code(1, &vaccination(), 24 * 300, at(20, 0));
+    assert!(
+        never_stale
+            .verify(&code, late)
+            .expect("should succeed")
+            .warnings()
+            .is_empty()
+    );
+    let always_stale = Verifier::new(&bundle).with_stale_policy(StalePolicy::refuse_after(TimeDelta::MIN));
+    assert_eq!(err_code(always_stale.verify(&code, at(20, 2))), "trust.stale");
+}
+
+#[test]
 fn drafts_that_would_not_load_are_not_signed() {
     let mut d = draft(1, 20);
     d.expires_at = d.issued_at;
