@@ -144,13 +144,22 @@ fn verifies_with_a_trust_store() {
     let payload = hex::decode(EXAMPLE_PAYLOAD_HEX).expect("hex");
     assert_eq!(verifier.verify_bytes(&payload, at).expect("verifies"), verified);
 
-    // The time rules of SPEC.md §8.
+    // The time rules of SPEC.md §8.3, each on a verifier that has seen nothing yet.
     let exp = example_now() + TimeDelta::hours(24);
-    let code = |t| verifier.verify(EXAMPLE_TEXT, t).map(|_| ()).map_err(|e| e.code());
+    let code = |t| {
+        Verifier::new(&trust)
+            .verify(EXAMPLE_TEXT, t)
+            .map(|_| ())
+            .map_err(|e| e.code())
+    };
     assert_eq!(code(exp - TimeDelta::seconds(1)), Ok(()));
     assert_eq!(code(exp), Err("time.expired"));
     assert_eq!(code(example_now() - TimeDelta::seconds(300)), Ok(()));
     assert_eq!(code(example_now() - TimeDelta::seconds(301)), Err("time.not_yet_valid"));
+    // The verifier above accepted the code (iat = example_now): a clock
+    // later set back further than the skew is caught first.
+    let set_back = verifier.verify(EXAMPLE_TEXT, example_now() - TimeDelta::seconds(301));
+    assert_eq!(set_back.map(|_| ()).map_err(|e| e.code()), Err("time.clock_behind"));
 }
 
 #[test]
