@@ -1,5 +1,6 @@
-//! Generates the conformance test vectors in `test-vectors/valid/` and
-//! `test-vectors/invalid/`, one JSON file per case.
+//! Generates the conformance test vectors in `test-vectors/valid/`,
+//! `test-vectors/invalid/` (codes) and `test-vectors/bundle/` (trust
+//! bundles), one JSON file per case.
 //!
 //! ```text
 //! cargo run --example gen_vectors [-- --out DIR]
@@ -9,11 +10,21 @@
 //! every time is fixed, Ed25519 is deterministic and the JSON fields have a
 //! fixed order. Before writing, every case is verified with the library and
 //! must give exactly its expected result (an invalid case is refused with
-//! the code it names, not for another reason). `*.json` files in `valid/`
-//! and `invalid/` that are no longer generated are removed; nothing else
-//! is touched. CI regenerates into a temporary directory and fails on any
+//! the code it names, not for another reason; a bundle case is loaded and
+//! its code verified). `*.json` files in `valid/`, `invalid/` and `bundle/`
+//! that are no longer generated are removed; nothing else is touched. CI regenerates into a temporary directory and fails on any
 //! difference. test-vectors/README.md documents the format.
 
+#[path = "gen_vectors/bundle.rs"]
+mod bundle;
+#[path = "gen_vectors/bundle_case.rs"]
+mod bundle_case;
+#[path = "gen_vectors/bundle_payload.rs"]
+mod bundle_payload;
+#[path = "gen_vectors/bundle_verify.rs"]
+mod bundle_verify;
+#[path = "gen_vectors/bundle_wire.rs"]
+mod bundle_wire;
 #[path = "gen_vectors/case.rs"]
 mod case;
 #[path = "gen_vectors/claims.rs"]
@@ -53,6 +64,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use bundle_case::BundleCase;
 use case::{Case, Result};
 use fixture::Fixture;
 
@@ -74,16 +86,25 @@ fn run() -> Result<()> {
         return Ok(());
     };
     let cases = all_cases()?;
-    check_names(&cases)?;
+    let bundles = bundle::cases(&Fixture::new())?;
+    let names = cases.iter().map(|c| c.name.as_str());
+    check_names(names.chain(bundles.iter().map(|c| c.name.as_str())))?;
     for case in &cases {
         case.check()?;
     }
+    for case in &bundles {
+        case.check()?;
+    }
     write_all(&out, &cases)?;
+    write_bundles(&out, &bundles)?;
     let valid = cases.iter().filter(|c| c.is_valid()).count();
+    let loaded = bundles.iter().filter(|c| c.loads_ok()).count();
     eprintln!(
-        "wrote {} cases ({valid} valid, {} invalid) to {}",
+        "wrote {} cases ({valid} valid, {} invalid) and {} bundle cases ({loaded} load, {} refused) to {}",
         cases.len(),
         cases.len() - valid,
+        bundles.len(),
+        bundles.len() - loaded,
         out.display()
     );
     Ok(())
@@ -121,16 +142,17 @@ fn all_cases() -> Result<Vec<Case>> {
     Ok(groups.concat())
 }
 
-/// Names are unique, snake_case, and say which layer they test.
-fn check_names(cases: &[Case]) -> Result<()> {
+/// Names are unique across the families, snake_case, and say which layer
+/// they test.
+fn check_names<'a>(names: impl Iterator<Item = &'a str>) -> Result<()> {
     let mut seen = BTreeSet::new();
-    for c in cases {
-        let well_formed = !c.name.is_empty()
-            && c.name
+    for name in names {
+        let well_formed = !name.is_empty()
+            && name
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        if !well_formed || !seen.insert(c.name.as_str()) {
-            return Err(format!("case name {:?} is malformed or used twice", c.name).into());
+        if !well_formed || !seen.insert(name) {
+            return Err(format!("case name {name:?} is malformed or used twice").into());
         }
     }
     Ok(())
@@ -149,6 +171,18 @@ fn write_all(out: &Path, cases: &[Case]) -> Result<()> {
         remove_stale(&dir, &wanted)?;
     }
     Ok(())
+}
+
+fn write_bundles(out: &Path, cases: &[BundleCase]) -> Result<()> {
+    let dir = out.join("bundle");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut wanted = BTreeSet::new();
+    for case in cases {
+        let file = format!("{}.json", case.name);
+        write_if_changed(&dir.join(&file), &case.to_json()?)?;
+        wanted.insert(file);
+    }
+    remove_stale(&dir, &wanted)
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> Result<()> {

@@ -377,7 +377,7 @@ impl<R: KeyResolver> Verifier<R> {
 
     fn check_time(&self, claims: &Claims, now: DateTime<Utc>) -> Result<()> {
         if let Some(seen) = self.newest_seen()
-            && now < seen - self.clock_skew
+            && clock_behind(now, seen, self.clock_skew)
         {
             return Err(TimeError::ClockBehind {
                 newest_seen: seen.into(),
@@ -406,7 +406,12 @@ impl<R: KeyResolver> Verifier<R> {
         let Some(validity) = self.resolver.trust_validity() else {
             return Ok(Vec::new());
         };
-        if now < validity.expires_at + self.stale.grace {
+        // A grace beyond the range of time never ends (and never panics).
+        let current = validity
+            .expires_at
+            .checked_add_signed(self.stale.grace)
+            .map_or(self.stale.grace > TimeDelta::zero(), |end| now < end);
+        if current {
             return Ok(Vec::new());
         }
         if self.stale.refuse {
@@ -441,6 +446,14 @@ fn choose_key<'k>(keys: &[&'k TrustedKey], claims: &Claims) -> Result<&'k Truste
         }
     }
     Err(first_error.unwrap_or_else(|| Error::from(KeyError::OutsideValidity)))
+}
+
+/// Whether `now` is more than `skew` behind `seen` (`time.clock_behind`);
+/// for a skew beyond the range of time, never (a negative one: always),
+/// rather than an overflow.
+pub(crate) fn clock_behind(now: DateTime<Utc>, seen: DateTime<Utc>, skew: TimeDelta) -> bool {
+    seen.checked_sub_signed(skew)
+        .map_or(skew < TimeDelta::zero(), |earliest| now < earliest)
 }
 
 /// A claims time as an instant (32-bit seconds are always in range).

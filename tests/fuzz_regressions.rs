@@ -7,13 +7,18 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use qrcred::{
-    CtiPolicy, IssueOptions, Issuer, IssuerKey, Limits, PREFIX, TrustStore, TrustedKey, UnverifiedCode, Verified,
-    Verifier, layers,
+    CtiPolicy, IssueOptions, Issuer, IssuerKey, Limits, PREFIX, TrustState, TrustStore, TrustedKey, UnverifiedCode,
+    Verified, Verifier, layers,
 };
 
-/// The fuzz world of fuzz/src/lib.rs: key seed, issuer id and `now`.
+/// The fuzz world of fuzz/src/lib.rs: key seed, issuer id, `now`, and the
+/// bundle target's root (the test vectors' `root-a`).
 const KEY_SEED: [u8; 32] = [0x5A; 32];
 const ISSUER: &str = "CN-FUZZ";
+const BUNDLE_ROOT_SEED: [u8; 32] = [
+    0x0b, 0xb0, 0xe2, 0x01, 0xf2, 0x14, 0x2b, 0x16, 0xad, 0x31, 0xb6, 0xf4, 0xb8, 0x01, 0xb7, 0x4e, 0xfe, 0x51, 0x4d,
+    0x65, 0xbf, 0x5d, 0x81, 0x57, 0xb4, 0x0e, 0xc4, 0x7e, 0xeb, 0xad, 0x02, 0x56,
+];
 
 fn now() -> DateTime<Utc> {
     DateTime::UNIX_EPOCH + TimeDelta::seconds(1_795_593_600)
@@ -94,6 +99,22 @@ fn assert_reissues(verified: &Verified) {
     assert_eq!(verifier().verify(&code, now()).as_ref(), Ok(verified));
 }
 
+/// fuzz/fuzz_targets/bundle.rs without its payload round-trip oracle (which
+/// exists only under `--cfg fuzzing`): the input signed by the root as a
+/// payload, and the input as a bundle file, which when it loads signs again
+/// from its draft to a file that loads to the same draft.
+fn run_bundle_input(bytes: &[u8]) {
+    let root = IssuerKey::from_seed(&BUNDLE_ROOT_SEED);
+    let state = TrustState::new(&[*root.public_key()]);
+    let signed = layers::sign_cose(bytes.to_vec(), &root).expect("signs");
+    let _ = state.check(&signed, now());
+    if let Ok(bundle) = state.check(bytes, now()) {
+        let again = bundle.to_draft().sign(&root).expect("signs again");
+        let back = state.check(&again, now()).expect("loads again");
+        assert_eq!(back.to_draft(), bundle.to_draft());
+    }
+}
+
 /// claims: `nbf` equal to `iat` decoded as `Some(iat)` but re-encoded
 /// without it (a writer never writes it), so the claims changed in a round
 /// trip. The fix (decode it as no `nbf`) is pinned by the unit test
@@ -132,6 +153,9 @@ fn every_regression_input_runs_without_panic() {
             assert_reissues(&verified);
         }
     }
+    for (_, bytes) in regressions("bundle") {
+        run_bundle_input(&bytes);
+    }
     #[cfg(feature = "scan")]
     for (_, bytes) in regressions("scan") {
         // fuzz/fuzz_targets/scan.rs: width and height, then pixels padded with white.
@@ -144,4 +168,20 @@ fn every_regression_input_runs_without_panic() {
         pixels.resize((width * height) as usize, 255);
         let _ = qrcred::scan_luma(width, height, &pixels, &limits);
     }
+}
+
+/// The bundle target's seeds (the bundle test vectors' payloads and files)
+/// pass its checks, and the vector bundles signed by its root load.
+#[test]
+fn bundle_seeds_pass_the_bundle_target_checks() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/bundle");
+    let mut loaded = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/bundle") {
+        let bytes = std::fs::read(entry.expect("directory entry").path()).expect("read seed");
+        run_bundle_input(&bytes);
+        let root = IssuerKey::from_seed(&BUNDLE_ROOT_SEED);
+        loaded += usize::from(TrustState::new(&[*root.public_key()]).check(&bytes, now()).is_ok());
+    }
+    // The base bundle and its variants (key states, revocations, rotation).
+    assert!(loaded >= 5, "only {loaded} bundle seeds load");
 }

@@ -1,7 +1,8 @@
-//! Runs every published test vector (test-vectors/valid, test-vectors/invalid)
-//! through the public API and checks the exact expected result, the
-//! consistency of every layer a file gives, and that the corpus covers
-//! every error code verification can produce.
+//! Runs every published test vector (test-vectors/valid, test-vectors/invalid
+//! and the trust bundles of test-vectors/bundle) through the public API and
+//! checks the exact expected result, the consistency of every layer a file
+//! gives, and that the corpus covers every error code verification and
+//! bundle loading can produce.
 //!
 //! Regenerate the vectors with `cargo run --example gen_vectors`.
 
@@ -9,8 +10,10 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use qrcred::{Error, IssuerKey, Kid, Limits, Verified, layers};
-use support::{Case, Expected, ValidJson, bytes, load, load_all, time};
+use qrcred::{Error, IssuerKey, Kid, Limits, TrustBundle, TrustState, Verified, layers};
+use support::{
+    BundleCase, Case, Expected, KeyJson, LoadJson, ValidJson, VerifyExpected, bytes, load, load_all, load_bundles, time,
+};
 
 /// Codes only issuing, key handling, rendering or image scanning can
 /// produce (README.md).
@@ -25,7 +28,14 @@ const NOT_FROM_VERIFICATION: &[&str] = &[
     "limits.image_too_large",
 ];
 
-/// Every code `Verifier::verify` / `verify_bytes` can return.
+/// Codes only a trust bundle gives: loading it, or verifying with it (a
+/// revoked or retired key, a revoked credential, a clock behind what was
+/// seen, stale trust). Only `bundle/` vectors expect them.
+fn bundle_only(code: &str) -> bool {
+    code.starts_with("trust.") || code.starts_with("revoked.") || ["key.retired", "time.clock_behind"].contains(&code)
+}
+
+/// Every code `Verifier::verify` / `verify_bytes` or `TrustState::load` can return.
 fn verification_codes() -> BTreeSet<&'static str> {
     Error::all_codes()
         .filter(|c| !c.starts_with("render.") && !c.starts_with("scan.") && !NOT_FROM_VERIFICATION.contains(c))
@@ -172,19 +182,42 @@ fn keys_and_trust_entries_are_consistent() {
     }
 }
 
+/// The error codes the bundle vectors expect, loading or verifying.
+fn bundle_codes(bundles: &[(String, BundleCase)]) -> BTreeSet<String> {
+    let mut codes = BTreeSet::new();
+    for (_, case) in bundles {
+        if let LoadJson::Refused(r) = &case.expected {
+            codes.insert(r.error.clone());
+        }
+        if let Some(VerifyExpected::Invalid(i)) = case.verify.as_ref().map(|v| &v.expected) {
+            codes.insert(i.error.clone());
+        }
+    }
+    codes
+}
+
 #[test]
 fn the_corpus_covers_every_verification_error_code() {
     let all = load_all();
+    let bundles = load_bundles();
     let valid = load("valid").len();
     assert!(all.len() >= 80, "only {} vectors", all.len());
     assert!(valid >= 20, "only {valid} valid vectors");
-    let covered: BTreeSet<String> = all
+    assert!(bundles.len() >= 40, "only {} bundle vectors", bundles.len());
+    let from_codes: BTreeSet<String> = all
         .iter()
         .filter_map(|(_, c)| match &c.expected {
             Expected::Invalid(i) => Some(i.error.clone()),
             Expected::Valid(_) => None,
         })
         .collect();
+    let misplaced: Vec<_> = from_codes.iter().filter(|c| bundle_only(c)).collect();
+    assert!(
+        misplaced.is_empty(),
+        "code vectors expect codes only a bundle gives: {misplaced:?}"
+    );
+    let from_bundles = bundle_codes(&bundles);
+    let covered: BTreeSet<String> = from_codes.union(&from_bundles).cloned().collect();
     let wanted: BTreeSet<String> = verification_codes().into_iter().map(String::from).collect();
     let missing: Vec<_> = wanted.difference(&covered).collect();
     let unknown: Vec<_> = covered.difference(&wanted).collect();
@@ -193,14 +226,183 @@ fn the_corpus_covers_every_verification_error_code() {
         unknown.is_empty(),
         "vectors expect codes verification cannot produce: {unknown:?}"
     );
+    let warned = bundles.iter().any(|(_, c)| {
+        matches!(c.verify.as_ref().map(|v| &v.expected), Some(VerifyExpected::Valid(v)) if !v.warnings.is_empty())
+    });
+    assert!(warned, "no bundle vector expects a warning");
+}
+
+/// The differences between a loaded bundle, the state after, and the
+/// expected load result.
+fn load_differences(case: &BundleCase, state: &TrustState, outcome: &qrcred::Result<TrustBundle>) -> Vec<String> {
+    match (&case.expected, outcome) {
+        (LoadJson::Loaded(want), Ok(got)) => {
+            let summary = (
+                got.sequence(),
+                got.issued_at(),
+                got.expires_at(),
+                got.signed_by().to_string(),
+                got.keys().count(),
+                got.revoked_count(),
+            );
+            let wanted = (
+                want.sequence,
+                time(&want.issued_at),
+                time(&want.expires_at),
+                want.signed_by.clone(),
+                want.keys,
+                want.revoked,
+            );
+            let mut out = Vec::new();
+            if !want.ok || summary != wanted {
+                out.push(format!("loaded {summary:?}, expected {wanted:?}"));
+            }
+            if !want.state_after.is(state) {
+                out.push(format!("state after {state:?}, expected {:?}", want.state_after));
+            }
+            out
+        }
+        (LoadJson::Refused(want), Err(e)) if !want.ok && e.code() == want.error => {
+            if case.state.is(state) {
+                vec![]
+            } else {
+                vec![format!("a refused bundle changed the state to {state:?}")]
+            }
+        }
+        (expected, outcome) => vec![format!("load: expected {expected:?}, got {outcome:?}")],
+    }
+}
+
+#[test]
+fn every_bundle_vector_gives_its_expected_result() {
+    let mut failures = Vec::new();
+    for (name, case) in load_bundles() {
+        let (state, outcome) = case.load();
+        let mut problems = load_differences(&case, &state, &outcome);
+        match (&outcome, &case.verify) {
+            (Ok(bundle), Some(v)) => {
+                let verified = case.verify(bundle, &state).expect("a verify step");
+                problems.extend(match (&v.expected, &verified) {
+                    (VerifyExpected::Valid(want), Ok(got)) => {
+                        let mut out = differences(got, &want.as_valid());
+                        let warnings: Vec<&str> = got.warnings().iter().map(|w| w.code()).collect();
+                        if warnings != want.warnings || got.issuer_name() != want.issuer_name.as_deref() {
+                            out.push(format!("warnings {warnings:?}, issuer name {:?}", got.issuer_name()));
+                        }
+                        out
+                    }
+                    (VerifyExpected::Invalid(want), Err(e)) if !want.valid && e.code() == want.error => vec![],
+                    (expected, outcome) => vec![format!("verify: expected {expected:?}, got {outcome:?}")],
+                });
+            }
+            (Err(_), Some(_)) => problems.push("a refused bundle has a code to verify".to_owned()),
+            _ => {}
+        }
+        failures.extend(problems.into_iter().map(|p| format!("bundle/{name}: {p}")));
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The test key is derived as the README says and marked test-only.
+fn key_problems(k: &KeyJson) -> Vec<String> {
+    let seed: [u8; 32] = bytes(&k.seed).try_into().expect("32-byte seed");
+    let key = IssuerKey::from_seed(&seed);
+    let mut out = Vec::new();
+    if !k.test_only {
+        out.push(format!("key {} not marked test-only", k.label));
+    }
+    if hex::encode(key.public_key().to_bytes()) != k.public_key || key.kid().to_string() != k.kid {
+        out.push(format!(
+            "key {}: public key or kid do not follow from the seed",
+            k.label
+        ));
+    }
+    out
+}
+
+fn bundle_problems(case: &BundleCase) -> Vec<String> {
+    let mut out: Vec<String> = case.roots.iter().chain(&case.keys).flat_map(key_problems).collect();
+    let bundle = bytes(&case.bundle_hex);
+    let payload = bytes(&case.payload_hex);
+    // The file is a COSE_Sign1 with a 64-byte signature whose payload is payload_hex.
+    let mut tail = bstr_head(payload.len());
+    tail.extend_from_slice(&payload);
+    tail.extend([0x58, 0x40]);
+    if bundle.len() < tail.len() + 64 || bundle[bundle.len() - 64 - tail.len()..bundle.len() - 64] != tail[..] {
+        out.push("bundle_hex does not carry payload_hex as its payload".to_owned());
+    }
+    // Its protected header {1: -8, 4: kid} names a key the file lists.
+    let signer = bundle.get(8..16).map(hex::encode).unwrap_or_default();
+    let listed = case.roots.iter().chain(&case.keys).any(|k| k.kid == signer);
+    if bundle.get(..8) != Some(&[0xD2, 0x84, 0x4D, 0xA2, 0x01, 0x27, 0x04, 0x48][..]) || !listed {
+        out.push(format!(
+            "the bundle is not signed as SPEC.md §4.1 lays out by a listed key ({signer})"
+        ));
+    }
+    if let LoadJson::Loaded(l) = &case.expected
+        && l.signed_by != signer
+    {
+        out.push("signed_by is not the kid of the signature".to_owned());
+    }
+    for root in case.state.roots.iter().chain(case.expected_state_roots()) {
+        if bytes(root).len() != 32 {
+            out.push(format!("state root {root} is not 32 bytes"));
+        }
+    }
+    if case.description.is_empty() {
+        out.push("no description".to_owned());
+    }
+    out
+}
+
+/// A CBOR byte string head for `n` bytes.
+fn bstr_head(n: usize) -> Vec<u8> {
+    match n {
+        0..=23 => vec![0x40 | n as u8],
+        24..=0xff => vec![0x58, n as u8],
+        0x100..=0xffff => vec![0x59, (n >> 8) as u8, n as u8],
+        _ => [&[0x5A][..], &(n as u32).to_be_bytes()].concat(),
+    }
+}
+
+trait StateRoots {
+    fn expected_state_roots(&self) -> &[String];
+}
+
+impl StateRoots for BundleCase {
+    fn expected_state_roots(&self) -> &[String] {
+        match &self.expected {
+            LoadJson::Loaded(l) => &l.state_after.roots,
+            LoadJson::Refused(_) => &[],
+        }
+    }
+}
+
+#[test]
+fn bundle_files_are_consistent() {
+    let failures: Vec<String> = load_bundles()
+        .iter()
+        .flat_map(|(name, case)| {
+            bundle_problems(case)
+                .into_iter()
+                .map(move |p| format!("bundle/{name}: {p}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn the_readme_lists_every_vector() {
     let readme = std::fs::read_to_string(support::root().join("README.md")).expect("test-vectors/README.md");
-    let missing: Vec<String> = load_all()
-        .into_iter()
-        .map(|(name, _)| name)
+    let codes = load_all().into_iter().map(|(name, _)| name);
+    let bundles = load_bundles().into_iter().map(|(name, _)| name);
+    let missing: Vec<String> = codes
+        .chain(bundles)
         .filter(|name| !readme.contains(&format!("`{name}`")))
         .collect();
     assert!(missing.is_empty(), "not listed in test-vectors/README.md: {missing:?}");

@@ -34,7 +34,8 @@ pub struct TestKey {
 }
 
 impl TestKey {
-    fn derive(label: &'static str) -> TestKey {
+    /// The key of `label`.
+    pub fn derive(label: &'static str) -> TestKey {
         let digest = Sha256::new()
             .chain_update(b"qrcred test vector key: ")
             .chain_update(label.as_bytes())

@@ -9,12 +9,12 @@ use super::case::{Case, Expect, Result, ValidExpect};
 use super::fixture::{TestKey, Trust, instant};
 
 /// Hex, lower case.
-fn hex_of(bytes: &[u8]) -> String {
+pub fn hex_of(bytes: &[u8]) -> String {
     hex::encode(bytes)
 }
 
 /// RFC 3339 in UTC with `Z`, fractions only when present.
-fn rfc3339(t: DateTime<Utc>) -> String {
+pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
@@ -50,7 +50,7 @@ struct LimitsJson {
 }
 
 #[derive(Serialize)]
-struct KeyJson {
+pub struct KeyJson {
     label: &'static str,
     test_only: bool,
     seed: String,
@@ -70,7 +70,7 @@ struct TrustJson {
 
 #[derive(Serialize)]
 #[serde(untagged)]
-enum ExpectedJson<'a> {
+pub enum ExpectedJson<'a> {
     Valid {
         valid: bool,
         kind: &'static str,
@@ -114,7 +114,7 @@ impl Case {
     }
 }
 
-fn key_json(k: &TestKey) -> KeyJson {
+pub fn key_json(k: &TestKey) -> KeyJson {
     KeyJson {
         label: k.label,
         test_only: true,
@@ -135,7 +135,7 @@ fn trust_json(t: &Trust) -> TrustJson {
     }
 }
 
-fn expected_json(expect: &Expect) -> ExpectedJson<'_> {
+pub fn expected_json(expect: &Expect) -> ExpectedJson<'_> {
     match expect {
         Expect::Valid(v) => ExpectedJson::Valid {
             valid: true,
@@ -187,7 +187,7 @@ impl Case {
     }
 }
 
-fn matches(v: &ValidExpect, got: &Verified) -> bool {
+pub fn matches(v: &ValidExpect, got: &Verified) -> bool {
     got.credential() == &v.credential
         && got.issuer() == v.issuer
         && got.kid() == v.kid

@@ -18,6 +18,9 @@
 //!   `vector_<name>`.
 //! - For `scan/`: frames (4-byte size header, then pixels) of a short and
 //!   a sample code, rendered at 1 and 2 pixels per module.
+//! - For `bundle/`: from each trust bundle vector (`test-vectors/bundle/`,
+//!   signed by the vectors' `root-a`, the root the bundle target pins), its
+//!   payload (`vector_bundle_<name>.cbor`) and its file (`.bundle`).
 //!
 //! A seed whose bytes another seed of its target already has is left out.
 
@@ -31,9 +34,9 @@ use flate2::{Compression, write::ZlibEncoder};
 use qrcred::{
     Credential, CtiPolicy, EccLevel, IssueOptions, Issuer, Limits, PREFIX, QrCode, RenderOptions, layers, scan_luma,
 };
-use qrcred_fuzz::{ISSUER, issued_at, issuer_key, now, sign_claims, verifier};
+use qrcred_fuzz::{ISSUER, bundle_root, bundle_state, issued_at, issuer_key, now, sign_claims, verifier};
 
-const TARGETS: [&str; 5] = ["text", "cose", "claims", "verifier", "scan"];
+const TARGETS: [&str; 6] = ["text", "cose", "claims", "verifier", "scan", "bundle"];
 
 /// The seed directories, and the bytes each already has.
 struct Seeds {
@@ -78,6 +81,14 @@ fn main() {
             add_vector(&mut seeds, &format!("vector_{validity}_{}", stem(&path)), &read(&path));
         }
     }
+    let mut loaded = 0;
+    for path in json_files(&fuzz.join("../test-vectors/bundle")) {
+        loaded += add_bundle(&mut seeds, &format!("vector_bundle_{}", stem(&path)), &read(&path));
+    }
+    assert!(
+        loaded > 0,
+        "no bundle vector loads under the bundle target's root at the fuzz now"
+    );
     for (name, text) in [("short", "QC1:"), ("sample", sample_text.as_str())] {
         for px in [1, 2] {
             seeds.add("scan", &format!("{name}_{px}px.frame"), &frame(text, px));
@@ -141,6 +152,28 @@ fn add_vector(seeds: &mut Seeds, name: &str, json: &str) {
         seeds.add("claims", &format!("{name}.cbor"), &from_hex(claims));
         seeds.add("verifier", &format!("{name}.cbor"), &from_hex(claims));
     }
+}
+
+/// Adds a bundle vector's payload and file; returns 1 when the file loads
+/// in the bundle target's world (a fresh state pinning its root, the fuzz
+/// `now`), else 0. The vectors must be signed by that root.
+fn add_bundle(seeds: &mut Seeds, name: &str, json: &str) -> usize {
+    let vector: serde_json::Value = serde_json::from_str(json).expect("bundle vector");
+    let root = hex_of(&bundle_root().public_key().to_bytes());
+    let roots = vector["roots"].as_array().expect("roots");
+    assert!(
+        roots.iter().any(|r| r["public_key"].as_str() == Some(root.as_str())),
+        "{name}: the bundle target's root is not a root of the vectors"
+    );
+    let payload = from_hex(vector["payload_hex"].as_str().expect("payload_hex"));
+    let file = from_hex(vector["bundle_hex"].as_str().expect("bundle_hex"));
+    seeds.add("bundle", &format!("{name}.cbor"), &payload);
+    seeds.add("bundle", &format!("{name}.bundle"), &file);
+    usize::from(bundle_state().check(&file, now()).is_ok())
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A scan target input: width − 1 and height − 1 (u16, little-endian),

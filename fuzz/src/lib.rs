@@ -1,10 +1,11 @@
 //! The fixed world the fuzz targets and the seed generator share: one
-//! issuer key from a fixed seed, its trust store, and a fixed `now`.
+//! issuer key from a fixed seed, its trust store, a fixed `now`, and the
+//! root key the bundle target trusts.
 
 use std::sync::LazyLock;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use qrcred::{IssuerKey, PREFIX, TrustStore, TrustedKey, Verifier, layers};
+use qrcred::{IssuerKey, PREFIX, TrustState, TrustStore, TrustedKey, Verifier, layers};
 
 /// Seed of the fuzz issuer's Ed25519 key.
 pub const KEY_SEED: [u8; 32] = [0x5A; 32];
@@ -32,6 +33,50 @@ pub fn issuer_key() -> IssuerKey {
 pub fn verifier() -> Verifier<TrustStore> {
     let public = *issuer_key().public_key();
     Verifier::new(TrustStore::new().with(TrustedKey::new(public, ISSUER)))
+}
+
+/// Seed of the root key the bundle target trusts: the test vectors'
+/// `root-a` (`SHA-256("qrcred test vector key: root-a")`, see
+/// test-vectors/README.md), so that the vector bundles, which are its seeds,
+/// pass the signature check.
+pub const BUNDLE_ROOT_SEED: [u8; 32] = [
+    0x0b, 0xb0, 0xe2, 0x01, 0xf2, 0x14, 0x2b, 0x16, 0xad, 0x31, 0xb6, 0xf4, 0xb8, 0x01, 0xb7, 0x4e, 0xfe, 0x51, 0x4d,
+    0x65, 0xbf, 0x5d, 0x81, 0x57, 0xb4, 0x0e, 0xc4, 0x7e, 0xeb, 0xad, 0x02, 0x56,
+];
+
+/// The root key the bundle target trusts.
+pub fn bundle_root() -> IssuerKey {
+    IssuerKey::from_seed(&BUNDLE_ROOT_SEED)
+}
+
+/// A scanner's fresh trust state pinning [`bundle_root`], nothing loaded.
+pub fn bundle_state() -> TrustState {
+    TrustState::new(&[*bundle_root().public_key()])
+}
+
+/// The payload of a bundle file in the layout this library writes (SPEC
+/// §4.1, §12.1): `d2 84 4d a2 01 27 04 48 <kid> a0`, the payload byte
+/// string, then a 64-byte signature and nothing more. `None` for any
+/// other layout.
+pub fn bundle_payload(file: &[u8]) -> Option<&[u8]> {
+    let header = [0xD2, 0x84, 0x4D, 0xA2, 0x01, 0x27, 0x04, 0x48];
+    if file.get(..8)? != header || *file.get(16)? != 0xA0 {
+        return None;
+    }
+    let rest = file.get(17..)?;
+    let (len, skip): (usize, usize) = match *rest.first()? {
+        n @ 0x40..=0x57 => (usize::from(n - 0x40), 1),
+        0x58 => (usize::from(*rest.get(1)?), 2),
+        0x59 => (usize::from(u16::from_be_bytes([*rest.get(1)?, *rest.get(2)?])), 3),
+        0x5A => (
+            usize::try_from(u32::from_be_bytes(rest.get(1..5)?.try_into().ok()?)).ok()?,
+            5,
+        ),
+        _ => return None,
+    };
+    let payload = rest.get(skip..skip.checked_add(len)?)?;
+    let signature = rest.get(skip + len..)?;
+    (signature.len() == 66 && signature[..2] == [0x58, 0x40]).then_some(payload)
 }
 
 /// A code for arbitrary claims bytes, signed with the fuzz key: the

@@ -103,14 +103,18 @@ impl TrustState {
             .into());
         }
         if let Some(seen) = self.newest_seen
-            && now < seen - self.clock_skew
+            && crate::verifier::clock_behind(now, seen, self.clock_skew)
         {
             return Err(TimeError::ClockBehind {
                 newest_seen: seen.into(),
             }
             .into());
         }
-        if bundle.issued_at > now + self.clock_skew {
+        // Checked: a skew beyond the range of time admits every issue time.
+        let future = now
+            .checked_add_signed(self.clock_skew)
+            .map_or(self.clock_skew < TimeDelta::zero(), |latest| bundle.issued_at > latest);
+        if future {
             return Err(TrustError::NotYetValid {
                 issued_at: bundle.issued_at.into(),
             }

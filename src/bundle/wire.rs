@@ -86,6 +86,10 @@ pub(crate) struct Contents {
 
 /// Encodes the contents deterministically.
 pub(crate) fn encode(c: &Contents) -> Result<Vec<u8>> {
+    // Keys in kid order: the keys are a set (a reader indexes them by
+    // kid), so the bytes must not depend on the order they were added in.
+    let mut keys: Vec<&TrustedKey> = c.keys.iter().collect();
+    keys.sort_by_key(|k| k.kid());
     let mut top = vec![
         (int(0), Value::Text(FORMAT.into())),
         (int(1), Value::Integer(VERSION.into())),
@@ -94,7 +98,7 @@ pub(crate) fn encode(c: &Contents) -> Result<Vec<u8>> {
         (int(4), time(c.expires_at)?),
         (
             int(5),
-            Value::Array(c.keys.iter().map(encode_key).collect::<Result<_>>()?),
+            Value::Array(keys.into_iter().map(encode_key).collect::<Result<_>>()?),
         ),
         (int(6), Value::Bytes(c.revoked.to_wire())),
     ];
@@ -164,10 +168,21 @@ pub(crate) fn decode(payload: &[u8], limits: &Limits) -> Result<Contents> {
     let Value::Map(raw) = cbor::decode(payload, &bundle_cbor_limits(limits))? else {
         return Err(TrustError::NotABundle.into());
     };
-    let mut f = Fields::in_layer(Layer::Trust, raw, TOP, "bundle")?;
-    if f.opt_text(0)?.as_deref() != Some(FORMAT) {
+    // The format and version first: a map that is not a bundle, or a
+    // bundle of a later version with fields this one does not know, is
+    // reported as such rather than as an unknown field.
+    let field = |key: i64| raw.iter().find(|(k, _)| *k == int(key)).map(|(_, v)| v);
+    if !matches!(field(0), Some(Value::Text(t)) if t == FORMAT) {
         return Err(TrustError::NotABundle.into());
     }
+    if let Some(Value::Integer(v)) = field(1)
+        && let Ok(version) = u64::try_from(*v)
+        && version != VERSION
+    {
+        return Err(TrustError::UnsupportedVersion { version }.into());
+    }
+    let mut f = Fields::in_layer(Layer::Trust, raw, TOP, "bundle")?;
+    f.opt_value(0);
     let version = f.uint(1)?;
     if version != VERSION {
         return Err(TrustError::UnsupportedVersion { version }.into());
@@ -178,7 +193,7 @@ pub(crate) fn decode(payload: &[u8], limits: &Limits) -> Result<Contents> {
     if expires_at <= issued_at {
         return Err(f.invalid(4));
     }
-    let keys = match f.value(5)? {
+    let mut keys = match f.value(5)? {
         Value::Array(items) => items.into_iter().map(decode_key).collect::<Result<Vec<_>>>()?,
         _ => return Err(f.wrong_type(5)),
     };
@@ -186,6 +201,8 @@ pub(crate) fn decode(payload: &[u8], limits: &Limits) -> Result<Contents> {
     if !keys.iter().all(|k| kids.insert(k.kid())) {
         return Err(Layer::Trust.invalid("keys.kid"));
     }
+    // Any order is read; held in kid order, as the encoder writes them.
+    keys.sort_by_key(TrustedKey::kid);
     let revoked = match f.value(6)? {
         Value::Bytes(bytes) => RevocationList::from_wire(&bytes).ok_or_else(|| f.invalid(6))?,
         _ => return Err(f.wrong_type(6)),

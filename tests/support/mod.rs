@@ -1,5 +1,6 @@
-//! Reads the test vectors of `test-vectors/valid` and `test-vectors/invalid`
-//! (format: test-vectors/README.md) and runs them through the public API.
+//! Reads the test vectors of `test-vectors/valid`, `test-vectors/invalid`
+//! and `test-vectors/bundle` (format: test-vectors/README.md) and runs them
+//! through the public API.
 //!
 //! Written independently of the generator (examples/gen_vectors.rs): this
 //! is what another implementation's harness would do.
@@ -10,7 +11,10 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use qrcred::{Credential, Kind, Limits, PublicKey, TrustStore, TrustedKey, Verified, Verifier};
+use qrcred::{
+    Credential, Kind, Limits, PublicKey, StalePolicy, TrustBundle, TrustState, TrustStore, TrustedKey, Verified,
+    Verifier,
+};
 use serde::Deserialize;
 
 /// One case file.
@@ -103,14 +107,7 @@ pub fn root() -> PathBuf {
 
 /// Every case of `valid` or `invalid`, by file name (without `.json`), sorted.
 pub fn load(dir: &str) -> Vec<(String, Case)> {
-    let dir = root().join(dir);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("vector directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
+    json_files(dir)
         .into_iter()
         .map(|path| {
             let json = std::fs::read_to_string(&path).expect("read vector");
@@ -121,7 +118,7 @@ pub fn load(dir: &str) -> Vec<(String, Case)> {
         .collect()
 }
 
-/// Every case, valid first.
+/// Every code case, valid first.
 pub fn load_all() -> Vec<(String, Case)> {
     let mut all = load("valid");
     all.extend(load("invalid"));
@@ -184,5 +181,260 @@ impl Case {
             (None, Some(payload)) => verifier.verify_bytes(&bytes(payload), self.now()),
             (None, None) => panic!("a case needs a text or a payload"),
         }
+    }
+}
+
+/// One trust bundle case file of `test-vectors/bundle/`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleCase {
+    pub description: String,
+    pub now: String,
+    #[serde(default)]
+    pub skew_seconds: Option<i64>,
+    #[serde(default)]
+    pub limits: Option<BundleLimitsJson>,
+    pub roots: Vec<KeyJson>,
+    pub keys: Vec<KeyJson>,
+    pub state: StateJson,
+    pub bundle_hex: String,
+    pub payload_hex: String,
+    pub expected: LoadJson,
+    #[serde(default)]
+    pub verify: Option<VerifyJson>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleLimitsJson {
+    pub max_bundle_len: usize,
+    pub max_bundle_items: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateJson {
+    pub roots: Vec<String>,
+    pub sequence: Option<u64>,
+    pub newest_seen: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum LoadJson {
+    Loaded(Box<LoadedJson>),
+    Refused(RefusedJson),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadedJson {
+    pub ok: bool,
+    pub sequence: u64,
+    pub issued_at: String,
+    pub expires_at: String,
+    pub signed_by: String,
+    pub keys: usize,
+    pub revoked: usize,
+    pub state_after: StateJson,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefusedJson {
+    pub ok: bool,
+    pub error: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyJson {
+    pub now: String,
+    #[serde(default)]
+    pub stale_policy: Option<PolicyJson>,
+    pub text: String,
+    pub expected: VerifyExpected,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyJson {
+    pub grace_seconds: i64,
+    pub refuse: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum VerifyExpected {
+    Valid(Box<BundleValidJson>),
+    Invalid(InvalidJson),
+}
+
+/// A valid code's expected result with a bundle: the fields of
+/// `valid/` plus the issuer's display name and the warning codes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleValidJson {
+    pub valid: bool,
+    pub kind: Kind,
+    pub issuer: String,
+    pub issuer_name: Option<String>,
+    pub kid: String,
+    pub issued_at: String,
+    pub valid_from: String,
+    pub expires_at: String,
+    pub cti: Option<String>,
+    pub warnings: Vec<String>,
+    pub credential: Credential,
+}
+
+impl BundleValidJson {
+    /// The fields a `valid/` vector has.
+    pub fn as_valid(&self) -> ValidJson {
+        ValidJson {
+            valid: self.valid,
+            kind: self.kind,
+            issuer: self.issuer.clone(),
+            kid: self.kid.clone(),
+            issued_at: self.issued_at.clone(),
+            valid_from: self.valid_from.clone(),
+            expires_at: self.expires_at.clone(),
+            cti: self.cti.clone(),
+            credential: self.credential.clone(),
+        }
+    }
+}
+
+/// Every case of `bundle/`, by file name (without `.json`), sorted.
+pub fn load_bundles() -> Vec<(String, BundleCase)> {
+    json_files("bundle")
+        .into_iter()
+        .map(|path| {
+            let json = std::fs::read_to_string(&path).expect("read vector");
+            let case: BundleCase = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let name = path.file_stem().expect("stem").to_string_lossy().into_owned();
+            (name, case)
+        })
+        .collect()
+}
+
+fn json_files(dir: &str) -> Vec<PathBuf> {
+    let dir = root().join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("vector directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A CBOR head: major type and argument, shortest form.
+fn cbor_head(out: &mut Vec<u8>, major: u8, n: u64) {
+    let m = major << 5;
+    match n {
+        0..=23 => out.push(m | n as u8),
+        24..=0xff => out.extend([m | 24, n as u8]),
+        0x100..=0xffff => {
+            out.push(m | 25);
+            out.extend((n as u16).to_be_bytes());
+        }
+        0x1_0000..=0xffff_ffff => {
+            out.push(m | 26);
+            out.extend((n as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(m | 27);
+            out.extend(n.to_be_bytes());
+        }
+    }
+}
+
+impl StateJson {
+    /// The state in the persisted form of SPEC.md §12.5: `{1: [roots],
+    /// 2: sequence, 3: newest_seen}`, the optional entries only when set.
+    pub fn to_cbor(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let entries = 1 + u64::from(self.sequence.is_some()) + u64::from(self.newest_seen.is_some());
+        cbor_head(&mut out, 5, entries);
+        cbor_head(&mut out, 0, 1);
+        cbor_head(&mut out, 4, self.roots.len() as u64);
+        for root in &self.roots {
+            let key = bytes(root);
+            cbor_head(&mut out, 2, key.len() as u64);
+            out.extend(key);
+        }
+        if let Some(sequence) = self.sequence {
+            cbor_head(&mut out, 0, 2);
+            cbor_head(&mut out, 0, sequence);
+        }
+        if let Some(seen) = &self.newest_seen {
+            cbor_head(&mut out, 0, 3);
+            let t = time(seen).timestamp();
+            match u64::try_from(t) {
+                Ok(t) => cbor_head(&mut out, 0, t),
+                Err(_) => cbor_head(&mut out, 1, t.unsigned_abs() - 1),
+            }
+        }
+        out
+    }
+
+    /// Whether the library's state is this one (the roots as a set).
+    pub fn is(&self, state: &TrustState) -> bool {
+        let mut roots: Vec<String> = state.roots().iter().map(|r| hex::encode(r.to_bytes())).collect();
+        let mut want = self.roots.clone();
+        roots.sort();
+        want.sort();
+        roots == want
+            && state.sequence() == self.sequence
+            && state.newest_seen() == self.newest_seen.as_deref().map(time)
+    }
+}
+
+impl BundleCase {
+    /// The scanner's clock at loading.
+    pub fn now(&self) -> DateTime<Utc> {
+        time(&self.now)
+    }
+
+    /// The clock skew: the file's, else 300 seconds.
+    pub fn skew(&self) -> TimeDelta {
+        TimeDelta::seconds(self.skew_seconds.unwrap_or(300))
+    }
+
+    /// The scanner's state before loading, with the case's skew and limits.
+    pub fn trust_state(&self) -> TrustState {
+        let limits = self.limits.map_or(Limits::DEFAULT, |l| {
+            Limits::DEFAULT
+                .with_max_bundle_len(l.max_bundle_len)
+                .with_max_bundle_items(l.max_bundle_items)
+        });
+        TrustState::from_bytes(&self.state.to_cbor())
+            .expect("the prior state reads")
+            .with_clock_skew(self.skew())
+            .with_limits(limits)
+    }
+
+    /// Loads the bundle at `now`: the state after, and the result.
+    pub fn load(&self) -> (TrustState, qrcred::Result<TrustBundle>) {
+        let mut state = self.trust_state();
+        let result = state.load(&bytes(&self.bundle_hex), self.now());
+        (state, result)
+    }
+
+    /// Verifies the case's code with a loaded bundle, the verifier seeded
+    /// with the state's newest issue time.
+    pub fn verify(&self, bundle: &TrustBundle, state: &TrustState) -> Option<qrcred::Result<Verified>> {
+        let v = self.verify.as_ref()?;
+        let mut verifier = Verifier::new(bundle)
+            .with_newest_seen(state.newest_seen())
+            .with_clock_skew(self.skew());
+        if let Some(p) = v.stale_policy {
+            verifier = verifier.with_stale_policy(StalePolicy {
+                grace: TimeDelta::seconds(p.grace_seconds),
+                refuse: p.refuse,
+            });
+        }
+        Some(verifier.verify(&v.text, time(&v.now)))
     }
 }
