@@ -49,6 +49,8 @@ mod policy;
 mod rules;
 #[path = "gen_vectors/rules_case.rs"]
 mod rules_case;
+#[path = "gen_vectors/rules_dates.rs"]
+mod rules_dates;
 #[path = "gen_vectors/rules_malformed.rs"]
 mod rules_malformed;
 #[path = "gen_vectors/rules_more.rs"]
