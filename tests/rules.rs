@@ -538,3 +538,15 @@ fn eight_levels_of_combinations_are_allowed_locally_and_in_a_bundle() {
     let error = load(too_deep).expect_err("nine levels are refused, here when signing");
     assert_eq!(error.code(), "rules.too_deep");
 }
+
+#[test]
+fn a_recovery_valid_until_the_last_date_decides_without_panicking() {
+    // A signed recovery may carry any date chrono represents; the end of
+    // valid_until (the next midnight) is beyond the range of time.
+    let rules = RuleSet::from_json(r#"{"version": 1, "name": "x", "require": {"recovery": {}}}"#).expect("reads");
+    let from = NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
+    let v = verified(recovery(from, NaiveDate::MAX), t0(), t0());
+    let gate = Gate { site: None, now: t0() };
+    let d = rules.decide(&[v], &gate);
+    assert_eq!((d.verdict, d.code()), (Verdict::Admit, "recovery.valid"));
+}

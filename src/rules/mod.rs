@@ -492,12 +492,13 @@ fn evaluate_leaf(r: &Requirement, creds: &[Verified], gate: &Gate, rule: String)
                 seconds(midnight(vac.date), gate.now),
             )),
             (Requirement::Recovery(rule), CredentialBody::Recovery(rec)) => {
-                let until = midnight(rec.valid_until) + TimeDelta::days(1);
+                // The end of valid_until; beyond the range of time, never.
+                let until = midnight(rec.valid_until).checked_add_signed(TimeDelta::days(1));
                 Some(reason::recovery(
                     rule,
                     rec.disease,
                     gate.now >= midnight(rec.valid_from),
-                    gate.now < until,
+                    until.is_none_or(|until| gate.now < until),
                     rec.valid_from,
                     rec.valid_until,
                 ))
