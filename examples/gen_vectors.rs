@@ -1,6 +1,7 @@
 //! Generates the conformance test vectors in `test-vectors/valid/`,
-//! `test-vectors/invalid/` (codes) and `test-vectors/bundle/` (trust
-//! bundles), one JSON file per case.
+//! `test-vectors/invalid/` (codes), `test-vectors/bundle/` (trust
+//! bundles) and `test-vectors/rules/` (entry decisions and malformed rule
+//! sets), one JSON file per case.
 //!
 //! ```text
 //! cargo run --example gen_vectors [-- --out DIR]
@@ -11,7 +12,8 @@
 //! fixed order. Before writing, every case is verified with the library and
 //! must give exactly its expected result (an invalid case is refused with
 //! the code it names, not for another reason; a bundle case is loaded and
-//! its code verified). `*.json` files in `valid/`, `invalid/` and `bundle/`
+//! its code verified; a rules case decided, or refused, through JSON and a
+//! bundle). `*.json` files in `valid/`, `invalid/`, `bundle/` and `rules/`
 //! that are no longer generated are removed; nothing else is touched. CI regenerates into a temporary directory and fails on any
 //! difference. test-vectors/README.md documents the format.
 
@@ -43,6 +45,16 @@ mod fixture;
 mod json;
 #[path = "gen_vectors/policy.rs"]
 mod policy;
+#[path = "gen_vectors/rules.rs"]
+mod rules;
+#[path = "gen_vectors/rules_case.rs"]
+mod rules_case;
+#[path = "gen_vectors/rules_dates.rs"]
+mod rules_dates;
+#[path = "gen_vectors/rules_malformed.rs"]
+mod rules_malformed;
+#[path = "gen_vectors/rules_more.rs"]
+mod rules_more;
 #[path = "gen_vectors/signature.rs"]
 mod signature;
 #[path = "gen_vectors/text.rs"]
@@ -87,16 +99,33 @@ fn run() -> Result<()> {
     };
     let cases = all_cases()?;
     let bundles = bundle::cases(&Fixture::new())?;
+    let (decisions, malformed) = rules::cases(&Fixture::new())?;
     let names = cases.iter().map(|c| c.name.as_str());
-    check_names(names.chain(bundles.iter().map(|c| c.name.as_str())))?;
+    let rule_names = decisions.iter().map(|c| c.name.as_str());
+    check_names(
+        names
+            .chain(bundles.iter().map(|c| c.name.as_str()))
+            .chain(rule_names.chain(malformed.iter().map(|c| c.name.as_str()))),
+    )?;
     for case in &cases {
         case.check()?;
     }
     for case in &bundles {
         case.check()?;
     }
+    for case in &malformed {
+        case.check()?;
+    }
+    let mut files = Vec::new();
+    for case in &decisions {
+        files.push((case.name.clone(), case.to_json()?));
+    }
+    for case in &malformed {
+        files.push((case.name.clone(), case.to_json()?));
+    }
     write_all(&out, &cases)?;
     write_bundles(&out, &bundles)?;
+    write_family(&out.join("rules"), &files)?;
     let valid = cases.iter().filter(|c| c.is_valid()).count();
     let loaded = bundles.iter().filter(|c| c.loads_ok()).count();
     eprintln!(
@@ -106,6 +135,12 @@ fn run() -> Result<()> {
         bundles.len(),
         bundles.len() - loaded,
         out.display()
+    );
+    eprintln!(
+        "wrote {} rules cases ({} decisions, {} malformed rule sets)",
+        files.len(),
+        decisions.len(),
+        malformed.len()
     );
     Ok(())
 }
@@ -183,6 +218,18 @@ fn write_bundles(out: &Path, cases: &[BundleCase]) -> Result<()> {
         wanted.insert(file);
     }
     remove_stale(&dir, &wanted)
+}
+
+/// Writes `(name, contents)` files into `dir` and removes stale ones.
+fn write_family(dir: &Path, files: &[(String, String)]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut wanted = BTreeSet::new();
+    for (name, contents) in files {
+        let file = format!("{name}.json");
+        write_if_changed(&dir.join(&file), contents)?;
+        wanted.insert(file);
+    }
+    remove_stale(dir, &wanted)
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> Result<()> {

@@ -139,6 +139,29 @@ pub mod fuzzing {
     pub fn bundle_payload_round_trip(bytes: &[u8]) -> Option<Vec<u8>> {
         crate::bundle::payload_round_trip(bytes)
     }
+
+    /// The round-trip oracle of the rule set decoder (bundle field 9,
+    /// SPEC.md §13.1): when `bytes` are a rule set in strict CBOR that
+    /// passes the checks, its deterministic re-encoding must decode to the
+    /// same rule set and encode to the same bytes again (panics otherwise).
+    /// Returns the rule set and its re-encoding.
+    pub fn rules_round_trip(bytes: &[u8]) -> Option<(crate::RuleSet, Vec<u8>)> {
+        let limits = crate::Limits::DEFAULT.with_max_cbor_depth(crate::bundle::BUNDLE_CBOR_DEPTH);
+        let value = crate::cbor::decode(bytes, &limits).ok()?;
+        let rules = crate::rules::from_value(value).ok()?;
+        let again = encode_rules(&rules);
+        let value = crate::cbor::decode(&again, &limits).expect("an encoded rule set is strict CBOR");
+        let back = crate::rules::from_value(value).expect("an encoded rule set decodes");
+        assert_eq!(back, rules, "the rule set changed in a round trip");
+        assert_eq!(encode_rules(&back), again, "rule set encoding is not deterministic");
+        Some((rules, again))
+    }
+
+    /// A rule set in deterministic CBOR, as bundle field 9 carries it.
+    pub fn encode_rules(rules: &crate::RuleSet) -> Vec<u8> {
+        let value = crate::rules::to_value(rules).expect("a checked rule set has a CBOR form");
+        crate::cbor::encode(&value).expect("a rule set value encodes")
+    }
 }
 
 /// The README's Rust example runs as a doctest, so it stays true.

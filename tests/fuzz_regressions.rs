@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use qrcred::{
-    CtiPolicy, IssueOptions, Issuer, IssuerKey, Limits, PREFIX, TrustState, TrustStore, TrustedKey, UnverifiedCode,
-    Verified, Verifier, layers,
+    BundleDraft, CtiPolicy, Gate, IssueOptions, Issuer, IssuerKey, Limits, PREFIX, RuleSet, TrustState, TrustStore,
+    TrustedKey, UnverifiedCode, Verified, Verifier, layers,
 };
 
 /// The fuzz world of fuzz/src/lib.rs: key seed, issuer id, `now`, and the
@@ -153,6 +153,9 @@ fn every_regression_input_runs_without_panic() {
             assert_reissues(&verified);
         }
     }
+    for (_, bytes) in regressions("rules") {
+        run_rules_input(&bytes);
+    }
     for (_, bytes) in regressions("bundle") {
         run_bundle_input(&bytes);
     }
@@ -184,4 +187,60 @@ fn bundle_seeds_pass_the_bundle_target_checks() {
     }
     // The base bundle and its variants (key states, revocations, rotation).
     assert!(loaded >= 5, "only {loaded} bundle seeds load");
+}
+
+/// A bundle payload (sequence 1, no keys) with `rules` as field 9, signed by
+/// the bundle target's root: the rule set decoder the rules target fuzzes,
+/// reached through the public API.
+fn bundle_with_rules(rules: &[u8]) -> Vec<u8> {
+    let root = IssuerKey::from_seed(&BUNDLE_ROOT_SEED);
+    let draft = BundleDraft::new(1, now() - TimeDelta::hours(1), TimeDelta::days(7));
+    let mut payload = draft.to_payload().expect("a payload");
+    assert_eq!(payload[0], 0xA8, "the payload is a map of 8 entries");
+    payload[0] = 0xA9;
+    payload.push(0x09);
+    payload.extend_from_slice(rules);
+    layers::sign_cose(payload, &root).expect("signs")
+}
+
+/// fuzz/fuzz_targets/rules.rs without its CBOR round-trip oracle (which
+/// exists only under `--cfg fuzzing`): the input as JSON text and as CBOR in
+/// a bundle; a rule set read either way writes itself as JSON that reads
+/// back, travels in a bundle unchanged, and decides alike from both.
+fn run_rules_input(bytes: &[u8]) -> bool {
+    let root = IssuerKey::from_seed(&BUNDLE_ROOT_SEED);
+    let state = TrustState::new(&[*root.public_key()]);
+    let from_json = std::str::from_utf8(bytes).ok().and_then(|t| RuleSet::from_json(t).ok());
+    let from_cbor = state
+        .check(&bundle_with_rules(bytes), now())
+        .ok()
+        .and_then(|b| b.rules().cloned());
+    for rules in from_json.iter().chain(&from_cbor) {
+        let json = rules.to_json().expect("writes JSON");
+        assert_eq!(&RuleSet::from_json(&json).expect("reads back"), rules);
+        let mut draft = BundleDraft::new(1, now() - TimeDelta::hours(1), TimeDelta::days(7));
+        draft.rules = Some(rules.clone());
+        let bundle = state.check(&draft.sign(&root).expect("signs"), now()).expect("loads");
+        let carried = bundle.rules().expect("rules");
+        assert_eq!(carried, rules);
+        let gate = Gate {
+            site: Some("XA-0001".into()),
+            now: now(),
+        };
+        assert_eq!(rules.decide(&[], &gate), carried.decide(&[], &gate));
+    }
+    from_json.is_some() || from_cbor.is_some()
+}
+
+/// The rules target's seeds (the rules test vectors' rule sets, JSON and
+/// CBOR) pass its checks; the decision cases' rule sets read both ways.
+#[test]
+fn rules_seeds_pass_the_rules_target_checks() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/rules");
+    let mut read = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/rules") {
+        let bytes = std::fs::read(entry.expect("directory entry").path()).expect("read seed");
+        read += usize::from(run_rules_input(&bytes));
+    }
+    assert!(read >= 20, "only {read} rules seeds read");
 }

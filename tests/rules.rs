@@ -507,3 +507,46 @@ fn malformed_rule_sets_are_refused_with_codes() {
     let bomb = "[".repeat(100_000);
     assert_eq!(code(&bomb), "rules.malformed");
 }
+
+/// A rule set of `levels` nested `any_of` around a recovery rule.
+fn nested(levels: usize) -> String {
+    let deep = (0..levels).fold(String::from(r#"{"recovery": {}}"#), |inner, _| {
+        format!(r#"{{"any_of": [{inner}]}}"#)
+    });
+    format!(r#"{{"version": 1, "name": "x", "require": {deep}}}"#)
+}
+
+#[test]
+fn eight_levels_of_combinations_are_allowed_locally_and_in_a_bundle() {
+    // SPEC §13.1: at most 8 levels of any_of / all_of; 9 is too deep.
+    let deepest = RuleSet::from_json(&nested(8)).expect("eight levels are allowed");
+    let code = |json: &str| RuleSet::from_json(json).expect_err("refused").code();
+    assert_eq!(code(&nested(9)), "rules.too_deep");
+    // The bundle reader nests deep enough for the deepest rule set (one
+    // level more is refused by the rule checks: test-vectors/rules/rules_too_deep).
+    let root = IssuerKey::from_seed(&[9; 32]);
+    let load = |rules: RuleSet| {
+        let mut draft = BundleDraft::new(1, t0(), TimeDelta::days(7));
+        draft.rules = Some(rules);
+        let file = draft.sign(&root)?;
+        TrustState::new(&[*root.public_key()]).load(&file, t0())
+    };
+    let bundle = load(deepest.clone()).expect("a bundle with the deepest rule set loads");
+    assert_eq!(bundle.rules(), Some(&deepest));
+    let mut too_deep = deepest;
+    too_deep.require = Requirement::AnyOf(vec![too_deep.require]);
+    let error = load(too_deep).expect_err("nine levels are refused, here when signing");
+    assert_eq!(error.code(), "rules.too_deep");
+}
+
+#[test]
+fn a_recovery_valid_until_the_last_date_decides_without_panicking() {
+    // A signed recovery may carry any date chrono represents; the end of
+    // valid_until (the next midnight) is beyond the range of time.
+    let rules = RuleSet::from_json(r#"{"version": 1, "name": "x", "require": {"recovery": {}}}"#).expect("reads");
+    let from = NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
+    let v = verified(recovery(from, NaiveDate::MAX), t0(), t0());
+    let gate = Gate { site: None, now: t0() };
+    let d = rules.decide(&[v], &gate);
+    assert_eq!((d.verdict, d.code()), (Verdict::Admit, "recovery.valid"));
+}

@@ -1,8 +1,9 @@
-//! Runs every published test vector (test-vectors/valid, test-vectors/invalid
-//! and the trust bundles of test-vectors/bundle) through the public API and
-//! checks the exact expected result, the consistency of every layer a file
-//! gives, and that the corpus covers every error code verification and
-//! bundle loading can produce.
+//! Runs every published test vector (test-vectors/valid, test-vectors/invalid,
+//! the trust bundles of test-vectors/bundle and the entry decisions of
+//! test-vectors/rules) through the public API and checks the exact expected
+//! result, the consistency of every layer a file gives, and that the corpus
+//! covers every error code verification, bundle loading and rule set
+//! reading can produce, and every reason code of a decision.
 //!
 //! Regenerate the vectors with `cargo run --example gen_vectors`.
 
@@ -10,7 +11,8 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use qrcred::{Error, IssuerKey, Kid, Limits, TrustBundle, TrustState, Verified, layers};
+use qrcred::{Error, IssuerKey, Kid, Limits, Reason, TrustBundle, TrustState, Verified, layers};
+use support::rules::{DecisionCase, MalformedCase, RulesCase, cbor_of, load_rules};
 use support::{
     BundleCase, Case, Expected, KeyJson, LoadJson, ValidJson, VerifyExpected, bytes, load, load_all, load_bundles, time,
 };
@@ -182,6 +184,19 @@ fn keys_and_trust_entries_are_consistent() {
     }
 }
 
+/// The error codes the malformed rule sets of `rules/` expect (each a
+/// `rules.*` code), through JSON or a bundle.
+fn rules_codes() -> BTreeSet<String> {
+    let mut codes = BTreeSet::new();
+    for (name, case) in load_rules() {
+        if let RulesCase::Malformed(m) = case {
+            assert!(m.expected.error.starts_with("rules."), "{name}: not a rules.* code");
+            codes.insert(m.expected.error);
+        }
+    }
+    codes
+}
+
 /// The error codes the bundle vectors expect, loading or verifying.
 fn bundle_codes(bundles: &[(String, BundleCase)]) -> BTreeSet<String> {
     let mut codes = BTreeSet::new();
@@ -216,8 +231,14 @@ fn the_corpus_covers_every_verification_error_code() {
         misplaced.is_empty(),
         "code vectors expect codes only a bundle gives: {misplaced:?}"
     );
+    let misplaced: Vec<_> = from_codes.iter().filter(|c| c.starts_with("rules.")).collect();
+    assert!(
+        misplaced.is_empty(),
+        "code vectors expect rule set codes: {misplaced:?}"
+    );
     let from_bundles = bundle_codes(&bundles);
-    let covered: BTreeSet<String> = from_codes.union(&from_bundles).cloned().collect();
+    let from_rules = rules_codes();
+    let covered: BTreeSet<String> = from_codes.union(&from_bundles).chain(&from_rules).cloned().collect();
     let wanted: BTreeSet<String> = verification_codes().into_iter().map(String::from).collect();
     let missing: Vec<_> = wanted.difference(&covered).collect();
     let unknown: Vec<_> = covered.difference(&wanted).collect();
@@ -401,9 +422,122 @@ fn the_readme_lists_every_vector() {
     let readme = std::fs::read_to_string(support::root().join("README.md")).expect("test-vectors/README.md");
     let codes = load_all().into_iter().map(|(name, _)| name);
     let bundles = load_bundles().into_iter().map(|(name, _)| name);
+    let rules = load_rules().into_iter().map(|(name, _)| name);
     let missing: Vec<String> = codes
         .chain(bundles)
+        .chain(rules)
         .filter(|name| !readme.contains(&format!("`{name}`")))
         .collect();
     assert!(missing.is_empty(), "not listed in test-vectors/README.md: {missing:?}");
+}
+
+fn decision_problems(case: &DecisionCase) -> Vec<String> {
+    let mut out: Vec<String> = case.keys.iter().flat_map(key_problems).collect();
+    let rules = match case.rule_set() {
+        Ok(rules) => rules,
+        Err(e) => return vec![format!("the rule set does not read: {e:?}")],
+    };
+    // The CBOR form: written here from the JSON object, it is the file's,
+    // and a bundle carrying the rule set ends with field 9 and these bytes.
+    let cbor = bytes(&case.rules_cbor_hex);
+    if cbor_of(&case.rules) != cbor {
+        out.push("rules_cbor_hex is not the deterministic CBOR of rules".to_owned());
+    }
+    let (payload, loaded) = case.through_bundle(&rules);
+    if !payload.ends_with(&[&[0x09][..], &cbor].concat()) {
+        out.push("a bundle does not carry rules_cbor_hex as field 9".to_owned());
+    }
+    let decision = case.decide(&rules);
+    match loaded.as_ref().map(|b| b.rules()) {
+        Ok(Some(from_bundle)) if *from_bundle == rules => {
+            if case.decide(from_bundle) != decision {
+                out.push("the bundle's rule set decides otherwise".to_owned());
+            }
+        }
+        other => out.push(format!("the bundle's rule set: {other:?}")),
+    }
+    out.extend(case.differences(&decision));
+    if case.description.is_empty() {
+        out.push("no description".to_owned());
+    }
+    out
+}
+
+fn malformed_problems(case: &MalformedCase) -> Vec<String> {
+    let want = &case.expected;
+    let mut out = Vec::new();
+    let (json, bundle) = case.refusals();
+    if json.is_none() && bundle.is_none() || want.ok {
+        out.push("a malformed case has JSON text or a bundle, and is not valid".to_owned());
+    }
+    for (form, result) in [
+        ("json", json.map(|r| r.map(|_| ()))),
+        ("bundle", bundle.map(|r| r.map(|_| ()))),
+    ] {
+        match result {
+            Some(Err(e)) if e.code() == want.error => {}
+            Some(other) => out.push(format!("{form}: expected {}, got {other:?}", want.error)),
+            None => {}
+        }
+    }
+    if let Some(b) = &case.bundle {
+        out.extend(b.roots.iter().flat_map(key_problems));
+        let payload = bytes(&b.payload_hex);
+        let mut tail = bstr_head(payload.len());
+        tail.extend_from_slice(&payload);
+        tail.extend([0x58, 0x40]);
+        let file = bytes(&b.bundle_hex);
+        if !file.windows(tail.len()).any(|w| w == tail) {
+            out.push("bundle_hex does not carry payload_hex".to_owned());
+        }
+        if !payload.ends_with(&[&[0x09][..], &bytes(&b.rules_cbor_hex)].concat()) {
+            out.push("payload_hex does not end with field 9 holding rules_cbor_hex".to_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_rules_vector_gives_its_expected_result() {
+    let mut failures = Vec::new();
+    for (name, case) in load_rules() {
+        let problems = match &case {
+            RulesCase::Decision(d) => decision_problems(d),
+            RulesCase::Malformed(m) => malformed_problems(m),
+        };
+        failures.extend(problems.into_iter().map(|p| format!("rules/{name}: {p}")));
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_rules_vectors_cover_every_reason_verdict_and_name_mode() {
+    let all = load_rules();
+    let decisions: Vec<&DecisionCase> = all
+        .iter()
+        .filter_map(|(_, c)| match c {
+            RulesCase::Decision(d) => Some(&**d),
+            RulesCase::Malformed(_) => None,
+        })
+        .collect();
+    assert!(decisions.len() >= 50, "only {} decision vectors", decisions.len());
+    let reasons: BTreeSet<&str> = decisions.iter().map(|d| d.expected.reason.as_str()).collect();
+    let missing: Vec<_> = Reason::CODES.iter().filter(|c| !reasons.contains(*c)).collect();
+    assert!(missing.is_empty(), "reason codes without a vector: {missing:?}");
+    let verdicts: BTreeSet<&str> = decisions.iter().map(|d| d.expected.verdict.as_str()).collect();
+    assert_eq!(verdicts.len(), 3, "verdicts: {verdicts:?}");
+    let refused = decisions
+        .iter()
+        .any(|d| d.expected.rule == "verification" && Error::all_codes().any(|c| c == d.expected.reason));
+    assert!(refused, "no decision for a code that does not verify");
+    let modes: BTreeSet<&str> = decisions
+        .iter()
+        .filter_map(|d| d.rules.get("show_name").and_then(|m| m.as_str()))
+        .collect();
+    assert_eq!(modes.len(), 3, "show_name modes: {modes:?}");
 }

@@ -59,7 +59,7 @@ pub struct KeyJson {
 }
 
 #[derive(Serialize)]
-struct TrustJson {
+pub struct TrustJson {
     public_key: String,
     kid: String,
     issuer: String,
@@ -124,7 +124,7 @@ pub fn key_json(k: &TestKey) -> KeyJson {
     }
 }
 
-fn trust_json(t: &Trust) -> TrustJson {
+pub fn trust_json(t: &Trust) -> TrustJson {
     TrustJson {
         public_key: hex_of(&t.public_key),
         kid: Kid::of(&t.public_key).to_string(),

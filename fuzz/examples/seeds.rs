@@ -21,6 +21,10 @@
 //! - For `bundle/`: from each trust bundle vector (`test-vectors/bundle/`,
 //!   signed by the vectors' `root-a`, the root the bundle target pins), its
 //!   payload (`vector_bundle_<name>.cbor`) and its file (`.bundle`).
+//! - For `rules/`: from each rules vector (`test-vectors/rules/`), the rule
+//!   set as JSON text (`vector_rules_<name>.json`: the decision cases'
+//!   rule sets, pretty, and the malformed cases' texts) and as CBOR
+//!   (`.cbor`: bundle field 9).
 //!
 //! A seed whose bytes another seed of its target already has is left out.
 
@@ -36,7 +40,7 @@ use qrcred::{
 };
 use qrcred_fuzz::{ISSUER, bundle_root, bundle_state, issued_at, issuer_key, now, sign_claims, verifier};
 
-const TARGETS: [&str; 6] = ["text", "cose", "claims", "verifier", "scan", "bundle"];
+const TARGETS: [&str; 7] = ["text", "cose", "claims", "verifier", "scan", "bundle", "rules"];
 
 /// The seed directories, and the bytes each already has.
 struct Seeds {
@@ -89,6 +93,11 @@ fn main() {
         loaded > 0,
         "no bundle vector loads under the bundle target's root at the fuzz now"
     );
+    let mut decided = 0;
+    for path in json_files(&fuzz.join("../test-vectors/rules")) {
+        decided += add_rules(&mut seeds, &format!("vector_rules_{}", stem(&path)), &read(&path));
+    }
+    assert!(decided > 0, "no rules vector has a rule set that reads");
     for (name, text) in [("short", "QC1:"), ("sample", sample_text.as_str())] {
         for px in [1, 2] {
             seeds.add("scan", &format!("{name}_{px}px.frame"), &frame(text, px));
@@ -170,6 +179,27 @@ fn add_bundle(seeds: &mut Seeds, name: &str, json: &str) -> usize {
     seeds.add("bundle", &format!("{name}.cbor"), &payload);
     seeds.add("bundle", &format!("{name}.bundle"), &file);
     usize::from(bundle_state().check(&file, now()).is_ok())
+}
+
+/// Adds a rules vector's rule set as JSON text and as CBOR; returns 1 when
+/// it is a decision case (a rule set that reads).
+fn add_rules(seeds: &mut Seeds, name: &str, json: &str) -> usize {
+    let vector: serde_json::Value = serde_json::from_str(json).expect("rules vector");
+    let text = match (&vector["rules"], &vector["rules_json"]) {
+        (serde_json::Value::Object(_), _) => Some(serde_json::to_string_pretty(&vector["rules"]).expect("JSON")),
+        (_, serde_json::Value::String(text)) if text.len() <= 4096 => Some(text.clone()),
+        _ => None,
+    };
+    if let Some(text) = &text {
+        seeds.add("rules", &format!("{name}.json"), text.as_bytes());
+    }
+    let cbor = vector["rules_cbor_hex"]
+        .as_str()
+        .or(vector["bundle"]["rules_cbor_hex"].as_str());
+    if let Some(cbor) = cbor {
+        seeds.add("rules", &format!("{name}.cbor"), &from_hex(cbor));
+    }
+    usize::from(vector["rules"].is_object())
 }
 
 fn hex_of(bytes: &[u8]) -> String {

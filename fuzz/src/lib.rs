@@ -115,3 +115,98 @@ fn push_bstr(out: &mut Vec<u8>, bytes: &[u8]) {
     }
     out.extend_from_slice(bytes);
 }
+
+/// The credentials the rules target decides for, verified at [`now`]: one
+/// person's health statuses (green, yellow, red), tests (a negative
+/// nucleic-acid test sampled 30 hours ago, a positive rapid antigen test),
+/// a complete vaccination 100 days ago, a recovery, an access pass for
+/// `XA-0001`, and another person's green status.
+pub fn rules_credentials() -> Vec<qrcred::Verified> {
+    use qrcred::{
+        AccessPass, BirthDate, Colour, Credential, CredentialBody, Disease, HealthStatus, Recovery, Role, Subject,
+        TestOutcome, TestResult, TestType, Vaccination, VaccineProduct,
+    };
+    let birth = BirthDate::parse("1990-03-15").expect("a birth date");
+    let person = Subject::new("王", "小明", birth);
+    let day = |days: i64| (now() - TimeDelta::days(days)).date_naive();
+    let status = |colour| CredentialBody::HealthStatus(HealthStatus { colour, reason: None });
+    let test = |test_type, result, hours| {
+        CredentialBody::TestResult(TestResult {
+            disease: Disease::Covid19,
+            test_type,
+            result,
+            sampled_at: now() - TimeDelta::hours(hours),
+            facility: None,
+            country: "CN".into(),
+        })
+    };
+    let bodies = [
+        status(Colour::Green),
+        status(Colour::Yellow),
+        status(Colour::Red),
+        test(TestType::NucleicAcid, TestOutcome::Negative, 30),
+        test(TestType::RapidAntigen, TestOutcome::Positive, 2),
+        CredentialBody::Vaccination(Vaccination {
+            disease: Disease::Covid19,
+            product: VaccineProduct::CoronaVac,
+            manufacturer: None,
+            dose: 2,
+            series_total: 2,
+            date: day(100),
+            country: "CN".into(),
+            centre: None,
+        }),
+        CredentialBody::Recovery(Recovery {
+            disease: Disease::Covid19,
+            first_positive: day(20),
+            valid_from: day(9),
+            valid_until: day(-170),
+            country: "CN".into(),
+        }),
+        CredentialBody::AccessPass(AccessPass {
+            site: "XA-0001".into(),
+            unit: None,
+            role: Role::Resident,
+        }),
+    ];
+    let mut credentials: Vec<Credential> = bodies
+        .into_iter()
+        .map(|body| Credential {
+            subject: person.clone(),
+            body,
+        })
+        .collect();
+    credentials.push(Credential {
+        subject: Subject::new("李", "雷", birth),
+        body: status(Colour::Green),
+    });
+    let issuer = qrcred::Issuer::new(issuer_key(), ISSUER);
+    credentials
+        .iter()
+        .map(|c| {
+            let validity = c
+                .kind()
+                .max_validity_hours()
+                .map_or(TimeDelta::days(400), |h| TimeDelta::hours(h.into()));
+            let code = issuer
+                .issue(c, validity, issued_at())
+                .expect("the fixed credentials issue");
+            verifier().verify(&code, now()).expect("the fixed credentials verify")
+        })
+        .collect()
+}
+
+/// The gates the rules target decides at: site `XA-0001` at [`now`], and
+/// no site a day later.
+pub fn rules_gates() -> Vec<qrcred::Gate> {
+    vec![
+        qrcred::Gate {
+            site: Some("XA-0001".into()),
+            now: now(),
+        },
+        qrcred::Gate {
+            site: None,
+            now: now() + TimeDelta::days(1),
+        },
+    ]
+}

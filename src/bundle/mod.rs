@@ -15,6 +15,8 @@
 mod revocation;
 mod state;
 mod wire;
+#[cfg(fuzzing)]
+pub(crate) use wire::BUNDLE_CBOR_DEPTH;
 
 use alloc::{
     borrow::Cow,

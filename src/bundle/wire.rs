@@ -238,8 +238,17 @@ pub(crate) fn decode(payload: &[u8], limits: &Limits) -> Result<Contents> {
 
 /// The CBOR limits for a bundle: the caller's, with the bundle item bound.
 pub(crate) fn bundle_cbor_limits(limits: &Limits) -> Limits {
-    limits.with_max_cbor_items(limits.max_bundle_items)
+    limits
+        .with_max_cbor_items(limits.max_bundle_items)
+        .with_max_cbor_depth(limits.max_cbor_depth.max(BUNDLE_CBOR_DEPTH))
 }
+
+/// The nesting a bundle may need: a rule set (field 9) one combination
+/// deeper than allowed, so that it is refused by the rule checks
+/// (`rules.too_deep`) rather than by the CBOR reader. The payload map, the
+/// rule set map and its `require` map, two levels (array and map) per
+/// combination, the leaf's map and its role list.
+pub(crate) const BUNDLE_CBOR_DEPTH: usize = 5 + 2 * (crate::rules::MAX_RULE_DEPTH + 1);
 
 fn decode_key(value: Value) -> Result<TrustedKey> {
     let Value::Map(raw) = value else {

@@ -299,7 +299,11 @@ fn check_requirement(r: &Requirement, depth: usize, nodes: &mut usize) -> Result
     if *nodes > MAX_RULE_NODES {
         return Err(RulesError::TooLarge { max: MAX_RULE_NODES }.into());
     }
-    if depth > MAX_RULE_DEPTH {
+    // `depth` counts the combinations around this requirement plus one:
+    // only a combination nested in eight others is too deep (SPEC.md §13.1,
+    // "at most 8 levels of any_of / all_of").
+    let combination = matches!(r, Requirement::AnyOf(_) | Requirement::AllOf(_));
+    if combination && depth > MAX_RULE_DEPTH {
         return Err(RulesError::TooDeep { max: MAX_RULE_DEPTH }.into());
     }
     let hours = |h: u32, field| {
@@ -488,12 +492,13 @@ fn evaluate_leaf(r: &Requirement, creds: &[Verified], gate: &Gate, rule: String)
                 seconds(midnight(vac.date), gate.now),
             )),
             (Requirement::Recovery(rule), CredentialBody::Recovery(rec)) => {
-                let until = midnight(rec.valid_until) + TimeDelta::days(1);
+                // The end of valid_until; beyond the range of time, never.
+                let until = midnight(rec.valid_until).checked_add_signed(TimeDelta::days(1));
                 Some(reason::recovery(
                     rule,
                     rec.disease,
                     gate.now >= midnight(rec.valid_from),
-                    gate.now < until,
+                    until.is_none_or(|until| gate.now < until),
                     rec.valid_from,
                     rec.valid_until,
                 ))

@@ -1,5 +1,5 @@
-//! Reads the test vectors of `test-vectors/valid`, `test-vectors/invalid`
-//! and `test-vectors/bundle` (format: test-vectors/README.md) and runs them
+//! Reads the test vectors of `test-vectors/valid`, `test-vectors/invalid`,
+//! `test-vectors/bundle` and `test-vectors/rules` (format: test-vectors/README.md) and runs them
 //! through the public API.
 //!
 //! Written independently of the generator (examples/gen_vectors.rs): this
@@ -7,6 +7,8 @@
 
 // Each test binary that includes this module uses a part of it.
 #![allow(dead_code)]
+
+pub mod rules;
 
 use std::path::{Path, PathBuf};
 
@@ -125,6 +127,20 @@ pub fn load_all() -> Vec<(String, Case)> {
     all
 }
 
+/// A trust store of `entries`, added in order.
+pub fn trust_store(entries: &[TrustJson]) -> TrustStore {
+    let mut store = TrustStore::new();
+    for t in entries {
+        let key: [u8; 32] = bytes(&t.public_key).try_into().expect("32-byte key");
+        let key = PublicKey::from_bytes(&key).expect("trusted key");
+        let entry = TrustedKey::new(key, &t.issuer)
+            .with_window(t.valid_from.as_deref().map(time), t.valid_until.as_deref().map(time))
+            .with_kinds(&t.kinds);
+        store.add(entry);
+    }
+    store
+}
+
 pub fn time(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339).expect("RFC 3339").to_utc()
 }
@@ -141,16 +157,7 @@ impl Case {
 
     /// The trust store, entries added in file order.
     pub fn trust_store(&self) -> TrustStore {
-        let mut store = TrustStore::new();
-        for t in &self.trust {
-            let key: [u8; 32] = bytes(&t.public_key).try_into().expect("32-byte key");
-            let key = PublicKey::from_bytes(&key).expect("trusted key");
-            let entry = TrustedKey::new(key, &t.issuer)
-                .with_window(t.valid_from.as_deref().map(time), t.valid_until.as_deref().map(time))
-                .with_kinds(&t.kinds);
-            store.add(entry);
-        }
-        store
+        trust_store(&self.trust)
     }
 
     /// The limits: the file's when given, else the defaults.
@@ -318,7 +325,7 @@ pub fn load_bundles() -> Vec<(String, BundleCase)> {
         .collect()
 }
 
-fn json_files(dir: &str) -> Vec<PathBuf> {
+pub(crate) fn json_files(dir: &str) -> Vec<PathBuf> {
     let dir = root().join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("vector directory")
@@ -330,7 +337,7 @@ fn json_files(dir: &str) -> Vec<PathBuf> {
 }
 
 /// A CBOR head: major type and argument, shortest form.
-fn cbor_head(out: &mut Vec<u8>, major: u8, n: u64) {
+pub(crate) fn cbor_head(out: &mut Vec<u8>, major: u8, n: u64) {
     let m = major << 5;
     match n {
         0..=23 => out.push(m | n as u8),
