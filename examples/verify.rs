@@ -90,6 +90,10 @@ impl KeyResolver for Trust {
         self.bundle.as_ref().is_some_and(|b| b.is_revoked(id))
     }
 
+    fn revokes_credentials(&self) -> bool {
+        self.bundle.as_ref().is_some_and(KeyResolver::revokes_credentials)
+    }
+
     fn trust_validity(&self) -> Option<TrustValidity> {
         self.bundle.as_ref().and_then(KeyResolver::trust_validity)
     }

@@ -51,8 +51,8 @@ pub(crate) fn decode(text: &str, offset: usize) -> Result<Vec<u8>> {
         let start = group * 3;
         let mut n: u32 = 0;
         for &c in chunk.iter().rev() {
-            // Every character was checked above.
-            n = n * 45 + u32::from(value(c).unwrap_or(0));
+            // Every character was checked above: its value is below 45.
+            n = n * 45 + u32::from(VALUES[usize::from(c)]);
         }
         let out_of_range = Base45Error::ValueOutOfRange {
             position: offset + start,
@@ -67,22 +67,22 @@ pub(crate) fn decode(text: &str, offset: usize) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// The value of each byte in the alphabet; 0xFF for bytes outside it.
+const VALUES: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 fn value(c: u8) -> Option<u8> {
-    let v = match c {
-        b'0'..=b'9' => c - b'0',
-        b'A'..=b'Z' => c - b'A' + 10,
-        b' ' => 36,
-        b'$' => 37,
-        b'%' => 38,
-        b'*' => 39,
-        b'+' => 40,
-        b'-' => 41,
-        b'.' => 42,
-        b'/' => 43,
-        b':' => 44,
-        _ => return None,
-    };
-    Some(v)
+    match VALUES[usize::from(c)] {
+        0xFF => None,
+        v => Some(v),
+    }
 }
 
 #[cfg(test)]

@@ -44,10 +44,62 @@ pub(crate) fn encode(value: &Value) -> Result<Vec<u8>> {
 pub(crate) fn map(mut entries: Vec<(Value, Value)>) -> Result<Value> {
     let mut keyed = Vec::with_capacity(entries.len());
     for (k, v) in entries.drain(..) {
-        keyed.push((encode(&k)?, k, v));
+        keyed.push((SortKey::of(&k)?, k, v));
     }
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_by(|a, b| a.0.as_slice().cmp(b.0.as_slice()));
     Ok(Value::Map(keyed.into_iter().map(|(_, k, v)| (k, v)).collect()))
+}
+
+/// The encoded bytes of a map key, for sorting: integers (nearly every key
+/// of this format) encoded on the stack, anything else through the encoder.
+enum SortKey {
+    Int([u8; 9], usize),
+    Encoded(Vec<u8>),
+}
+
+impl SortKey {
+    fn of(key: &Value) -> Result<SortKey> {
+        let Value::Integer(i) = key else {
+            return Ok(SortKey::Encoded(encode(key)?));
+        };
+        let i = i128::from(*i);
+        let (major, arg) = if i >= 0 { (0u8, i) } else { (1u8, -1 - i) };
+        let arg = u64::try_from(arg).map_err(|_| CborError::Encode)?;
+        let mut out = [0u8; 9];
+        let len = match arg {
+            0..=23 => {
+                out[0] = (major << 5) | arg as u8;
+                1
+            }
+            24..=0xFF => {
+                out[..2].copy_from_slice(&[(major << 5) | 24, arg as u8]);
+                2
+            }
+            0x100..=0xFFFF => {
+                out[0] = (major << 5) | 25;
+                out[1..3].copy_from_slice(&(arg as u16).to_be_bytes());
+                3
+            }
+            0x1_0000..=0xFFFF_FFFF => {
+                out[0] = (major << 5) | 26;
+                out[1..5].copy_from_slice(&(arg as u32).to_be_bytes());
+                5
+            }
+            _ => {
+                out[0] = (major << 5) | 27;
+                out[1..9].copy_from_slice(&arg.to_be_bytes());
+                9
+            }
+        };
+        Ok(SortKey::Int(out, len))
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            SortKey::Int(bytes, len) => &bytes[..*len],
+            SortKey::Encoded(bytes) => bytes,
+        }
+    }
 }
 
 /// A bounded, strict CBOR reader over one input buffer.

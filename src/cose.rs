@@ -11,13 +11,9 @@
 
 use alloc::vec::Vec;
 use ciborium::value::Value;
-use coset::{
-    CoseSign1Builder, HeaderBuilder, ProtectedHeader, SignatureContext, TaggedCborSerializable, iana,
-    sig_structure_data,
-};
 
 use crate::cbor;
-use crate::error::{CborError, CoseError, Result, SignatureError};
+use crate::error::{CoseError, Result, SignatureError};
 use crate::keys::{IssuerKey, Kid, PublicKey};
 use crate::limits::Limits;
 
@@ -32,19 +28,34 @@ const LABEL_ALG: i64 = 1;
 /// Protected header label `kid`.
 const LABEL_KID: i64 = 4;
 
-/// Signs `payload` and returns the tagged COSE_Sign1 bytes.
+/// Signs `payload` and returns the tagged COSE_Sign1 bytes, written
+/// directly in the fixed layout of SPEC.md §4.1 (the unit test checks it
+/// against coset's builder).
 pub(crate) fn sign(payload: Vec<u8>, key: &IssuerKey) -> Result<Vec<u8>> {
-    let protected = HeaderBuilder::new()
-        .algorithm(iana::Algorithm::EdDSA)
-        .key_id(key.kid().0.to_vec())
-        .build();
-    CoseSign1Builder::new()
-        .protected(protected)
-        .payload(payload)
-        .create_signature(&[], |tbs| key.sign(tbs).to_vec())
-        .build()
-        .to_tagged_vec()
-        .map_err(|_| CborError::Encode.into())
+    // {1: -8, 4: h'<kid>'}
+    let mut protected = [0u8; 13];
+    protected[..5].copy_from_slice(&[0xA2, 0x01, 0x27, 0x04, 0x48]);
+    protected[5..].copy_from_slice(&key.kid().0);
+    let signature = key.sign(&sig_structure(&protected, &payload));
+    let mut out = Vec::with_capacity(payload.len() + 90);
+    out.extend_from_slice(&[0xD2, 0x84]); // tag 18, array(4)
+    bstr(&mut out, &protected);
+    out.push(0xA0); // unprotected: {}
+    bstr(&mut out, &payload);
+    bstr(&mut out, &signature);
+    Ok(out)
+}
+
+/// The Sig_structure `["Signature1", protected, h'', payload]` (RFC 9052 §4.4).
+fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(24 + protected.len() + payload.len());
+    out.push(0x84); // array(4)
+    out.push(0x6A); // text(10)
+    out.extend_from_slice(b"Signature1");
+    bstr(&mut out, protected);
+    bstr(&mut out, &[]); // external_aad
+    bstr(&mut out, payload);
+    out
 }
 
 /// A parsed COSE_Sign1 whose signature has not been checked.
@@ -113,13 +124,11 @@ impl UnverifiedSign1 {
         &self.signature
     }
 
-    /// The Sig_structure the signature covers, over the bytes as received.
+    /// The Sig_structure the signature covers, over the bytes as received:
+    /// `["Signature1", protected, h'', payload]` (RFC 9052 §4.4), written
+    /// directly (the unit test checks it against coset's).
     fn to_be_signed(&self) -> Vec<u8> {
-        let protected = ProtectedHeader {
-            original_data: Some(self.protected.clone()),
-            header: coset::Header::default(),
-        };
-        sig_structure_data(SignatureContext::CoseSign1, protected, None, &[], &self.payload)
+        sig_structure(&self.protected, &self.payload)
     }
 
     /// Tries each candidate key with `verify_strict`; hands out the payload
@@ -142,6 +151,28 @@ impl UnverifiedSign1 {
         }
         Ok((self.payload, verified))
     }
+}
+
+/// Appends `bytes` as a CBOR byte string (shortest length form).
+fn bstr(out: &mut Vec<u8>, bytes: &[u8]) {
+    let n = bytes.len() as u64;
+    match n {
+        0..=23 => out.push(0x40 | n as u8),
+        24..=0xFF => out.extend_from_slice(&[0x58, n as u8]),
+        0x100..=0xFFFF => {
+            out.push(0x59);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        0x1_0000..=0xFFFF_FFFF => {
+            out.push(0x5A);
+            out.extend_from_slice(&(n as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(0x5B);
+            out.extend_from_slice(&n.to_be_bytes());
+        }
+    }
+    out.extend_from_slice(bytes);
 }
 
 /// Reads the protected header: exactly `alg` and `kid`, nothing else.
@@ -198,10 +229,35 @@ mod tests {
         let parsed = UnverifiedSign1::parse(&bytes, &Limits::DEFAULT).expect("parse");
         assert_eq!((parsed.alg(), parsed.kid()), (ALG_EDDSA, key.kid()));
         // The Sig_structure equals coset's own for the same message.
-        let coset_tbs = coset::CoseSign1::from_tagged_slice(&bytes)
+        let coset_tbs = <coset::CoseSign1 as coset::TaggedCborSerializable>::from_tagged_slice(&bytes)
             .expect("coset")
             .tbs_data(&[]);
         assert_eq!(parsed.to_be_signed(), coset_tbs);
+        // The same bytes as coset's builder.
+        let built = coset::CoseSign1Builder::new()
+            .protected(
+                coset::HeaderBuilder::new()
+                    .algorithm(coset::iana::Algorithm::EdDSA)
+                    .key_id(key.kid().0.to_vec())
+                    .build(),
+            )
+            .payload(alloc::vec![0xA0])
+            .create_signature(&[], |tbs| key.sign(tbs).to_vec())
+            .build();
+        assert_eq!(
+            coset::TaggedCborSerializable::to_tagged_vec(built).expect("coset"),
+            bytes
+        );
+        // Every length form of the payload byte string, against coset.
+        for n in [0usize, 23, 24, 255, 256, 65_535, 65_536] {
+            let bytes = sign(alloc::vec![0x42; n], &key).expect("sign");
+            let limits = Limits::DEFAULT.with_max_cbor_items(16);
+            let parsed = UnverifiedSign1::parse(&bytes, &limits).expect("parse");
+            let coset_tbs = <coset::CoseSign1 as coset::TaggedCborSerializable>::from_tagged_slice(&bytes)
+                .expect("coset")
+                .tbs_data(&[]);
+            assert_eq!(parsed.to_be_signed(), coset_tbs, "{n}");
+        }
         let (payload, keys) = parsed.verify_with([key.public_key()], |k| k).expect("verify");
         assert_eq!((payload, keys.len()), (alloc::vec![0xA0], 1));
     }

@@ -144,12 +144,11 @@ impl Issuer {
                 false
             }
         };
-        let without_cti = claims::encode(&claims)?;
         if !derive {
-            return Ok(without_cti);
+            return claims::encode(&claims);
         }
-        claims.cti = Some(self.derive_cti(&without_cti));
-        claims::encode(&claims)
+        let (bytes, _) = claims::encode_with_cti(&claims, |without_cti| self.derive_cti(without_cti))?;
+        Ok(bytes)
     }
 
     /// `SHA-256("qrcred-cti-v1" || seed || claims without cti)[..8]`: unique

@@ -248,6 +248,12 @@ pub trait KeyResolver {
         false
     }
 
+    /// Whether [`is_revoked`](Self::is_revoked) can ever say yes; when not
+    /// (the default), the verifier skips computing revocation ids.
+    fn revokes_credentials(&self) -> bool {
+        false
+    }
+
     /// When the trust data was issued and until when it is current; `None`
     /// (the default) for trust that does not age, such as pinned keys.
     fn trust_validity(&self) -> Option<TrustValidity> {
@@ -333,6 +339,10 @@ macro_rules! resolver_by_reference {
 
             fn is_revoked(&self, id: RevocationId) -> bool {
                 (**self).is_revoked(id)
+            }
+
+            fn revokes_credentials(&self) -> bool {
+                (**self).revokes_credentials()
             }
 
             fn trust_validity(&self) -> Option<TrustValidity> {

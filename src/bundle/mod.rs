@@ -189,6 +189,10 @@ impl KeyResolver for TrustBundle {
         self.revoked.contains(id)
     }
 
+    fn revokes_credentials(&self) -> bool {
+        self.revoked.len() > 0
+    }
+
     fn trust_validity(&self) -> Option<TrustValidity> {
         Some(TrustValidity {
             issued_at: self.issued_at,

@@ -91,3 +91,35 @@ fn map_sorts_by_encoded_key() {
     assert_eq!(hex::encode(encode(&v).expect("encode")), "a401f606f620f63a00010000f6");
     assert_eq!(CborError::Truncated.code(), "cbor.truncated");
 }
+
+#[test]
+fn integer_sort_keys_are_their_encodings() {
+    for n in [
+        0i128,
+        1,
+        23,
+        24,
+        255,
+        256,
+        65_535,
+        65_536,
+        4_294_967_295,
+        4_294_967_296,
+        -1,
+        -24,
+        -25,
+        -256,
+        -257,
+        -65_537,
+        i128::from(u64::MAX),
+        -1 - i128::from(u64::MAX),
+    ] {
+        let key = Value::Integer(ciborium::value::Integer::try_from(n).expect("fits"));
+        let sort_key = super::SortKey::of(&key).expect("key");
+        assert_eq!(
+            sort_key.as_slice(),
+            super::encode(&key).expect("encodes").as_slice(),
+            "{n}"
+        );
+    }
+}

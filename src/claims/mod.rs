@@ -93,6 +93,50 @@ pub(crate) fn encode(claims: &Claims) -> Result<Vec<u8>> {
     cbor::encode(&cbor::map(entries)?)
 }
 
+/// Encodes `claims` (which must have no `cti`) twice over: as they are, for
+/// `derive` to compute a `cti` from, and then with that `cti`, by splicing
+/// the `cti` entry into the first encoding rather than encoding again. The
+/// result is byte for byte `encode` of the claims with the `cti`.
+pub(crate) fn encode_with_cti(claims: &Claims, derive: impl FnOnce(&[u8]) -> [u8; 8]) -> Result<(Vec<u8>, [u8; 8])> {
+    debug_assert!(claims.cti.is_none());
+    claims.validate()?;
+    let mut entries = vec![
+        (int(EXP), Value::Integer(claims.exp.into())),
+        (int(IAT), Value::Integer(claims.iat.into())),
+        (int(CREDENTIAL_CLAIM_KEY), body::encode(&claims.credential)?),
+    ];
+    if let Some(iss) = &claims.iss {
+        entries.push((int(ISS), Value::Text(iss.clone())));
+    }
+    if let Some(nbf) = claims.nbf.filter(|&n| n != claims.iat) {
+        entries.push((int(NBF), Value::Integer(nbf.into())));
+    }
+    let Value::Map(sorted) = cbor::map(entries)? else {
+        return Err(crate::error::CborError::Encode.into());
+    };
+    // At most five entries: the map header is one byte, 0xA0 + count.
+    let count = u8::try_from(sorted.len()).map_err(|_| crate::error::CborError::Encode)?;
+    let mut without = vec![0xA0 | count];
+    // Keys 1 to 6 (one byte each) sort before the cti's 7, the credential's
+    // negative key after it: the cti goes just before the credential.
+    let mut splice_at = 0;
+    for (k, v) in &sorted {
+        if *k == int(CREDENTIAL_CLAIM_KEY) {
+            splice_at = without.len();
+        }
+        without.extend_from_slice(&cbor::encode(k)?);
+        without.extend_from_slice(&cbor::encode(v)?);
+    }
+    let cti = derive(&without);
+    let mut with = Vec::with_capacity(without.len() + 10);
+    with.push(0xA0 | (count + 1));
+    with.extend_from_slice(&without[1..splice_at]);
+    with.extend_from_slice(&[0x07, 0x48]);
+    with.extend_from_slice(&cti);
+    with.extend_from_slice(&without[splice_at..]);
+    Ok((with, cti))
+}
+
 /// Decodes and validates strictly-encoded claims.
 pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Claims> {
     let value = cbor::decode(bytes, limits)?;

@@ -163,3 +163,31 @@ fn birth_date_of_the_wrong_type() {
         .into()
     );
 }
+
+#[test]
+fn splicing_the_cti_equals_encoding_with_it() {
+    for (iss, later) in [
+        (None, false),
+        (Some("CN-SN-XA"), false),
+        (None, true),
+        (Some("x"), true),
+    ] {
+        let mut claims = status_claims();
+        claims.iss = iss.map(String::from);
+        let nbf = later.then_some(claims.iat + 60);
+        claims.nbf = nbf;
+        let mut seen = Vec::new();
+        let (spliced, cti) = encode_with_cti(&claims, |without| {
+            seen = without.to_vec();
+            [0xC7; 8]
+        })
+        .expect("encodes");
+        assert_eq!(
+            seen,
+            encode(&claims).expect("encodes"),
+            "the input to derive is the plain encoding"
+        );
+        claims.cti = Some(cti);
+        assert_eq!(spliced, encode(&claims).expect("encodes"), "{iss:?} {nbf:?}");
+    }
+}
