@@ -76,6 +76,15 @@ impl Claims {
 /// Encodes claims deterministically.
 pub(crate) fn encode(claims: &Claims) -> Result<Vec<u8>> {
     claims.validate()?;
+    let mut entries = entries(claims)?;
+    if let Some(cti) = claims.cti {
+        entries.push((int(CTI), Value::Bytes(cti.to_vec())));
+    }
+    cbor::encode(&cbor::map(entries)?)
+}
+
+/// The claims map's entries, all but `cti`, unsorted.
+fn entries(claims: &Claims) -> Result<Vec<(Value, Value)>> {
     let mut entries = vec![
         (int(EXP), Value::Integer(claims.exp.into())),
         (int(IAT), Value::Integer(claims.iat.into())),
@@ -87,10 +96,7 @@ pub(crate) fn encode(claims: &Claims) -> Result<Vec<u8>> {
     if let Some(nbf) = claims.nbf.filter(|&n| n != claims.iat) {
         entries.push((int(NBF), Value::Integer(nbf.into())));
     }
-    if let Some(cti) = claims.cti {
-        entries.push((int(CTI), Value::Bytes(cti.to_vec())));
-    }
-    cbor::encode(&cbor::map(entries)?)
+    Ok(entries)
 }
 
 /// Encodes `claims` (which must have no `cti`) twice over: as they are, for
@@ -100,18 +106,7 @@ pub(crate) fn encode(claims: &Claims) -> Result<Vec<u8>> {
 pub(crate) fn encode_with_cti(claims: &Claims, derive: impl FnOnce(&[u8]) -> [u8; 8]) -> Result<(Vec<u8>, [u8; 8])> {
     debug_assert!(claims.cti.is_none());
     claims.validate()?;
-    let mut entries = vec![
-        (int(EXP), Value::Integer(claims.exp.into())),
-        (int(IAT), Value::Integer(claims.iat.into())),
-        (int(CREDENTIAL_CLAIM_KEY), body::encode(&claims.credential)?),
-    ];
-    if let Some(iss) = &claims.iss {
-        entries.push((int(ISS), Value::Text(iss.clone())));
-    }
-    if let Some(nbf) = claims.nbf.filter(|&n| n != claims.iat) {
-        entries.push((int(NBF), Value::Integer(nbf.into())));
-    }
-    let Value::Map(sorted) = cbor::map(entries)? else {
+    let Value::Map(sorted) = cbor::map(entries(claims)?)? else {
         return Err(crate::error::CborError::Encode.into());
     };
     // At most five entries: the map header is one byte, 0xA0 + count.
