@@ -334,6 +334,12 @@ expect "gate reads keyboard-wedge lines: one verdict per line, a forged code den
 run gate --bundle "$gb" --root "$pin" --rules examples/rules/city.json --now "$CHECK_AT" "$work/status.png"
 expect "gate --rules (local) with an image: human verdict" '[ "$rc" -eq 0 ] && [[ $out == *"ADMIT"* ]] && [[ $out == *"status.green"* ]]'
 
+# --- city ---------------------------------------------------------------------------
+run city --people 3000 --png-sample 100 --out "$work/city/codes.txt"
+expect "city: issues, draws and verifies every code, and says what it means (exit 0)" \
+  '[ "$rc" -eq 0 ] && [[ $out == *"issued 3000 code texts"* ]] && [[ $out == *"verified 3000 codes (0 refused)"* ]] &&
+   [[ $out == *"13 million residents"* ]] && [ "$(wc -l <"$work/city/codes.txt")" -eq 3000 ]'
+
 # --- demo -----------------------------------------------------------------------
 demo=$work/demo
 run demo --out "$demo"
