@@ -159,12 +159,8 @@ fn run() -> Result<ExitCode, Failure> {
             }
             Ok(())
         }),
-        "sign" => edit(&it, &o, now, |draft| {
-            // A rotation is finished: the new root no longer needs announcing.
-            let root = read_root(&it, &o)?;
-            draft.next_roots.retain(|r| r != root.public_key());
-            Ok(())
-        }),
+        // Only new dates and the next sequence number (see `edit`).
+        "sign" => edit(&it, &o, now, |_| Ok(())),
         "dump" => {
             let path = it.required(o.bundle.clone(), "--bundle")?;
             let root_path = it.required(o.root.clone(), "--root")?;
@@ -277,6 +273,9 @@ fn edit(
     let bundle = read_bundle(&path, &roots, now)?;
     let mut draft = bundle.to_draft();
     change(&mut draft)?;
+    // A root that signs the bundle no longer needs announcing (the end of
+    // a rotation started with announce-root).
+    draft.next_roots.retain(|r| r != root.public_key());
     let validity = o.valid.unwrap_or(bundle.expires_at() - bundle.issued_at());
     draft.sequence = bundle.sequence() + 1;
     draft.issued_at = now.max(bundle.issued_at());

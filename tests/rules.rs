@@ -395,27 +395,49 @@ fn names_shown_per_configuration() {
 
 #[test]
 fn time_zones_cannot_move_a_window() {
-    // The same instant written in Beijing time and in a zone with daylight
-    // saving (New York in November, -05:00) decides the same.
+    // A test sampled in New York on 31 October 2026 at 08:00 EDT (-04:00);
+    // daylight saving ends on 1 November, so 08:00 EST (-05:00) on
+    // 2 November is 49 hours later, not 48. The window counts elapsed
+    // seconds: it closes at 07:00 EST, whatever the wall clock says, and
+    // the same instant written in Beijing time (+08:00) decides the same.
     let r = rules(Requirement::NegativeTest(TestRule {
         nucleic_acid_hours: Some(48),
         rapid_antigen_hours: None,
     }));
-    let limit = t0() + TimeDelta::hours(48);
+    let edt = FixedOffset::west_opt(4 * 3600).expect("offset");
+    let est = FixedOffset::west_opt(5 * 3600).expect("offset");
     let beijing = FixedOffset::east_opt(8 * 3600).expect("offset");
-    let new_york = FixedOffset::west_opt(5 * 3600).expect("offset");
-    for at in [limit, limit + S] {
-        let decisions: Vec<_> = [
-            at.with_timezone(&beijing).to_utc(),
-            at.with_timezone(&new_york).to_utc(),
-        ]
-        .into_iter()
-        .map(|now| {
-            let v = verified(test(TestType::NucleicAcid, TestOutcome::Negative, t0()), t0(), now);
-            outcome(&r.decide(&[v], &gate(now)))
-        })
-        .collect();
-        assert_eq!(decisions[0], decisions[1]);
+    let sampled = edt
+        .with_ymd_and_hms(2026, 10, 31, 8, 0, 0)
+        .single()
+        .expect("instant")
+        .to_utc();
+    let closes = est
+        .with_ymd_and_hms(2026, 11, 2, 7, 0, 0)
+        .single()
+        .expect("instant")
+        .to_utc();
+    assert_eq!(closes - sampled, TimeDelta::hours(48));
+    for (at, want) in [
+        (closes, (Verdict::Admit, "test.negative")),
+        (closes + S, (Verdict::Deny, "test.too_old")),
+        // 08:00 local on both days: 24 wall-clock hours apart twice, 49 elapsed.
+        (
+            est.with_ymd_and_hms(2026, 11, 2, 8, 0, 0)
+                .single()
+                .expect("instant")
+                .to_utc(),
+            (Verdict::Deny, "test.too_old"),
+        ),
+    ] {
+        for now in [at, at.with_timezone(&beijing).to_utc()] {
+            let v = verified(
+                test(TestType::NucleicAcid, TestOutcome::Negative, sampled),
+                sampled,
+                now,
+            );
+            assert_eq!(outcome(&r.decide(&[v], &gate(now))), want, "at {now}");
+        }
     }
 }
 
