@@ -127,24 +127,33 @@ impl UnverifiedSign1 {
     /// The Sig_structure the signature covers, over the bytes as received:
     /// `["Signature1", protected, h'', payload]` (RFC 9052 §4.4), written
     /// directly (the unit test checks it against coset's).
-    fn to_be_signed(&self) -> Vec<u8> {
+    pub(crate) fn to_be_signed(&self) -> Vec<u8> {
         sig_structure(&self.protected, &self.payload)
     }
 
     /// Tries each candidate key with `verify_strict`; hands out the payload
-    /// and the key that verified it, or `signature.invalid`.
-    pub(crate) fn verify_with<'k, K>(
+    /// and the keys that verified it, or `signature.invalid`.
+    pub(crate) fn verify_with<K>(
         self,
-        candidates: impl IntoIterator<Item = &'k K>,
+        candidates: &[K],
         key_of: impl Fn(&K) -> &PublicKey,
-    ) -> Result<(Vec<u8>, Vec<&'k K>)>
-    where
-        K: 'k,
-    {
+    ) -> Result<(Vec<u8>, Vec<&K>)> {
         let tbs = self.to_be_signed();
+        let verdicts: Vec<bool> = candidates
+            .iter()
+            .map(|c| key_of(c).verify_strict(&tbs, &self.signature))
+            .collect();
+        self.accept(candidates, &verdicts)
+    }
+
+    /// Hands out the payload and the candidates whose signature check
+    /// (over [`to_be_signed`](Self::to_be_signed)) passed, `verdicts[i]`
+    /// for `candidates[i]`; `signature.invalid` when none did.
+    pub(crate) fn accept<'k, K>(self, candidates: &'k [K], verdicts: &[bool]) -> Result<(Vec<u8>, Vec<&'k K>)> {
         let verified: Vec<&K> = candidates
-            .into_iter()
-            .filter(|c| key_of(c).verify_strict(&tbs, &self.signature))
+            .iter()
+            .zip(verdicts)
+            .filter_map(|(c, ok)| ok.then_some(c))
             .collect();
         if verified.is_empty() {
             return Err(SignatureError::Invalid.into());
@@ -258,7 +267,8 @@ mod tests {
                 .tbs_data(&[]);
             assert_eq!(parsed.to_be_signed(), coset_tbs, "{n}");
         }
-        let (payload, keys) = parsed.verify_with([key.public_key()], |k| k).expect("verify");
+        let candidates = [*key.public_key()];
+        let (payload, keys) = parsed.verify_with(&candidates, |k| k).expect("verify");
         assert_eq!((payload, keys.len()), (alloc::vec![0xA0], 1));
     }
 }

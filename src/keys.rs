@@ -4,7 +4,7 @@
 //! key. Private keys are PKCS#8 PEM (RFC 8410), public keys SPKI PEM.
 //! Secret material is zeroized on drop and never shown by `Debug`.
 
-use alloc::string::String;
+use alloc::{string::String, vec::Vec};
 use ed25519_dalek::pkcs8::{
     DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, spki::der::pem::LineEnding,
 };
@@ -12,6 +12,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::ed25519::{self, SignatureCheck};
 use crate::error::{KeyError, Result};
 
 /// An 8-byte key id: `SHA-256(public key)[..8]`.
@@ -152,13 +153,43 @@ impl PublicKey {
         self.kid
     }
 
-    /// Verifies an Ed25519 signature with ed25519-dalek's `verify_strict`:
-    /// small-order public keys and R values, a non-canonical R and `S >= L`
-    /// are refused. (A non-canonical encoding of a public key that is not of
-    /// small order is accepted; public keys come from the trust store.)
+    /// Verifies an Ed25519 signature with ed25519-dalek `verify_strict`'s
+    /// verdict: small-order public keys and R values, a non-canonical R and
+    /// `S >= L` are refused. (A non-canonical encoding of a public key that
+    /// is not of small order is accepted; public keys come from the trust
+    /// store.) The recomputed R is compared as a point rather than
+    /// compressed first (SPEC.md §4.4); the tests hold it to
+    /// ed25519-dalek's own on every third-party vector.
     pub fn verify_strict(&self, message: &[u8], signature: &[u8; 64]) -> bool {
-        let signature = Signature::from_bytes(signature);
-        self.key.verify_strict(message, &signature).is_ok()
+        ed25519::verify_strict(&SignatureCheck {
+            key: &self.key,
+            message,
+            signature,
+        })
+    }
+
+    /// Verifies many signatures at once with Ed25519 batch verification
+    /// (SPEC.md §4.5): `result[i]` is [`verify_strict`](Self::verify_strict)'s
+    /// verdict on `checks[i]`. Inputs `verify_strict` refuses without its
+    /// equation (`S >= L`, a non-canonical, undecodable or small-order R, a
+    /// small-order key) are refused before the batch; a batch that fails is
+    /// split until the bad signatures are found. About four times the
+    /// throughput of one-by-one checks from 64 signatures under one key.
+    ///
+    /// The one difference, only in reach of whoever holds a trusted signing
+    /// key: two or more signatures that fail `verify_strict` only by a
+    /// small-order component of R, crafted so those components cancel, pass
+    /// together (SPEC.md §4.5).
+    pub fn verify_strict_batch(checks: &[(&PublicKey, &[u8], &[u8; 64])]) -> Vec<bool> {
+        let checks: Vec<SignatureCheck<'_>> = checks
+            .iter()
+            .map(|(key, message, signature)| SignatureCheck {
+                key: &key.key,
+                message,
+                signature,
+            })
+            .collect();
+        ed25519::verify_strict_batch(&checks)
     }
 }
 

@@ -59,6 +59,7 @@ mod cbor;
 mod claims;
 mod compression;
 mod cose;
+mod ed25519;
 mod error;
 mod fields;
 mod issuer;

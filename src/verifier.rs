@@ -7,6 +7,7 @@
 //! exposes only the kid and algorithm, and [`Verified`] can only be made here.
 
 use alloc::{
+    borrow::Cow,
     string::{String, ToString},
     vec,
     vec::Vec,
@@ -19,7 +20,7 @@ use crate::cose::UnverifiedSign1;
 use crate::error::{
     Base45Error, ClaimsError, Error, KeyError, LimitsError, Result, RevokedError, TimeError, TrustError,
 };
-use crate::keys::Kid;
+use crate::keys::{Kid, PublicKey};
 use crate::limits::Limits;
 use crate::model::{Credential, Kind};
 use crate::trust::{KeyResolver, RevocationId, TrustedKey};
@@ -238,33 +239,77 @@ impl<R: Clone> Clone for Verifier<R> {
 pub(crate) struct Opened {
     pub claims: Claims,
     pub key: TrustedKey,
+    pub kid: Kid,
     pub signature: [u8; 64],
     pub cti: Option<[u8; 8]>,
+}
+
+/// A parsed code with the trust entries that carry its kid and the bytes
+/// its signature covers: steps 7 and 8 of SPEC.md §8.2 held apart, so that
+/// a batch can check the signatures of many codes together.
+pub(crate) struct Candidates<'r> {
+    sign1: UnverifiedSign1,
+    keys: Cow<'r, [TrustedKey]>,
+    tbs: Vec<u8>,
+}
+
+impl<'r> Candidates<'r> {
+    /// Step 7: the trust entries with the code's kid (`key.unknown_kid` when none).
+    pub(crate) fn find(code: UnverifiedCode, resolver: &'r impl KeyResolver) -> Result<Self> {
+        let kid = code.kid();
+        let keys = resolver.keys_for(kid);
+        if keys.is_empty() {
+            return Err(KeyError::UnknownKid { kid: kid.to_string() }.into());
+        }
+        Ok(Candidates {
+            tbs: code.sign1.to_be_signed(),
+            sign1: code.sign1,
+            keys,
+        })
+    }
+
+    /// One signature check per candidate, in order.
+    fn checks(&self) -> impl Iterator<Item = (&PublicKey, &[u8], &[u8; 64])> {
+        self.keys
+            .iter()
+            .map(|key| (&key.public_key, self.tbs.as_slice(), self.sign1.signature()))
+    }
+
+    /// Steps 8 to 10, given the verdicts of [`checks`](Self::checks):
+    /// decodes the claims and applies the key's policy (state, kinds,
+    /// window, `iss`).
+    fn open(self, verdicts: &[bool], limits: &Limits) -> Result<Opened> {
+        let kid = self.sign1.kid();
+        let signature = *self.sign1.signature();
+        let (payload, keys) = self.sign1.accept(&self.keys, verdicts)?;
+        let claims = claims::decode(&payload, limits)?;
+        let key = choose_key(&keys, &claims)?.clone();
+        Ok(Opened {
+            cti: claims.cti,
+            claims,
+            key,
+            kid,
+            signature,
+        })
+    }
 }
 
 /// Finds the key, checks the signature, decodes the claims and applies the
 /// key's policy (state, kinds, window, `iss`).
 pub(crate) fn open(code: UnverifiedCode, resolver: &impl KeyResolver, limits: &Limits) -> Result<Opened> {
-    let kid = code.kid();
-    let candidates = resolver.keys_for(kid);
-    if candidates.is_empty() {
-        return Err(KeyError::UnknownKid { kid: kid.to_string() }.into());
-    }
-    let signature = *code.sign1.signature();
-    let (payload, keys) = code
-        .sign1
-        .verify_with(candidates.iter(), |k: &TrustedKey| &k.public_key)?;
-    let claims = claims::decode(&payload, limits)?;
-    let key = choose_key(&keys, &claims)?.clone();
-    Ok(Opened {
-        cti: claims.cti,
-        claims,
-        key,
-        signature,
-    })
+    let candidates = Candidates::find(code, resolver)?;
+    let verdicts: Vec<bool> = candidates
+        .checks()
+        .map(|(key, message, signature)| key.verify_strict(message, signature))
+        .collect();
+    candidates.open(&verdicts, limits)
 }
 
 impl<R: KeyResolver> Verifier<R> {
+    /// How many codes [`verify_batch`](Self::verify_batch) checks in one
+    /// Ed25519 batch; a longer slice is taken this many at a time.
+    pub const BATCH_SIZE: usize = 128;
+
     /// The default clock-skew allowance: 5 minutes.
     pub const DEFAULT_CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
 
@@ -347,13 +392,55 @@ impl<R: KeyResolver> Verifier<R> {
     /// and signature; claims; key state, kinds and window; revocation;
     /// clock behind; expiry and start of validity; stale trust.
     pub fn verify_code(&self, code: UnverifiedCode, now: DateTime<Utc>) -> Result<Verified> {
-        let kid = code.kid();
+        let opened = open(code, &self.resolver, &self.limits)?;
+        self.accept(opened, now)
+    }
+
+    /// Verifies many code texts at `now`: the same results, in the same
+    /// order, as [`verify`](Self::verify) on each in turn (including what
+    /// each accepted code does to [`newest_seen`](Self::newest_seen) for the
+    /// codes after it), with the signatures of up to [`BATCH_SIZE`] codes at
+    /// a time checked together by Ed25519 batch verification
+    /// ([`PublicKey::verify_strict_batch`], SPEC.md §4.5). For a gate
+    /// server, an audit, or a re-check after a trust bundle update.
+    ///
+    /// [`BATCH_SIZE`]: Self::BATCH_SIZE
+    pub fn verify_batch<S: AsRef<str>>(&self, texts: &[S], now: DateTime<Utc>) -> Vec<Result<Verified>> {
+        let mut results = Vec::with_capacity(texts.len());
+        for chunk in texts.chunks(Self::BATCH_SIZE) {
+            let found: Vec<Result<Candidates<'_>>> = chunk
+                .iter()
+                .map(|text| {
+                    UnverifiedCode::parse(text.as_ref(), &self.limits).and_then(|c| Candidates::find(c, &self.resolver))
+                })
+                .collect();
+            let verdicts = {
+                let checks: Vec<(&PublicKey, &[u8], &[u8; 64])> =
+                    found.iter().flatten().flat_map(Candidates::checks).collect();
+                PublicKey::verify_strict_batch(&checks)
+            };
+            let mut rest = verdicts.as_slice();
+            for candidates in found {
+                let result = candidates.and_then(|c| {
+                    let (own, after) = rest.split_at(c.keys.len());
+                    rest = after;
+                    c.open(own, &self.limits)
+                });
+                results.push(result.and_then(|opened| self.accept(opened, now)));
+            }
+        }
+        results
+    }
+
+    /// Steps 11 to 14 for a code whose signature verified.
+    fn accept(&self, opened: Opened, now: DateTime<Utc>) -> Result<Verified> {
         let Opened {
             claims,
             key,
+            kid,
             signature,
             cti,
-        } = open(code, &self.resolver, &self.limits)?;
+        } = opened;
         if self.resolver.revokes_credentials() {
             let by_signature = RevocationId::for_signature(&signature);
             let by_cti = cti.map(|cti| RevocationId::for_cti(&key.issuer, &cti));

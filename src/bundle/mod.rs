@@ -69,7 +69,7 @@ impl TrustBundle {
         if candidates.is_empty() {
             return Err(TrustError::UnknownRoot { kid: kid.to_string() }.into());
         }
-        let (payload, _) = sign1.verify_with(candidates, |k: &PublicKey| k)?;
+        let (payload, _) = sign1.verify_with(&candidates, |k: &&PublicKey| *k)?;
         let contents = wire::decode(&payload, limits)?;
         Ok(TrustBundle::from_contents(contents, kid))
     }

@@ -1,0 +1,228 @@
+//! Ed25519 verification with ed25519-dalek `verify_strict`'s verdicts, one
+//! signature at a time and many at once (SPEC.md §4.4, §4.5).
+//!
+//! One at a time: the rules of `verify_strict`, with the recomputed `R`
+//! compared as a point against the decoded `R` (whose encoding was checked
+//! to be canonical) instead of by compressing it, which saves a field
+//! inversion.
+//!
+//! Many at once: every signature is first put through the checks that need
+//! no curve equation (`S < L`, `R` canonical, decodable and not of small
+//! order, `A` not of small order), so those refusals never depend on the
+//! batch; signatures under a key with a torsion component are checked one
+//! at a time. The rest are checked together with one multi-scalar
+//! multiplication, `Σ zᵢ·(Rᵢ − [sᵢ]B + [kᵢ]Aᵢ) = 0`, with coefficients
+//! `zᵢ = 8·hᵢ + 1` where `hᵢ` is 128 bits of SHA-512 over the whole batch.
+//! When the sum is not the identity the batch is split in halves, and
+//! groups of [`SINGLE_AT_MOST`] or fewer are checked one by one, which
+//! pinpoints the bad signatures without redoing the hashing and decoding.
+
+use alloc::{collections::BTreeMap, vec, vec::Vec};
+use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
+use ed25519_dalek::VerifyingKey;
+use sha2::{Digest, Sha512};
+
+/// A failing group this small is checked signature by signature.
+const SINGLE_AT_MOST: usize = 4;
+
+/// Domain separation for the batch coefficients.
+const BATCH_DOMAIN: &[u8] = b"qrcred ed25519 batch v1";
+
+/// One signature to check: under `key`, over `message`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SignatureCheck<'a> {
+    /// The public key.
+    pub key: &'a VerifyingKey,
+    /// The signed message.
+    pub message: &'a [u8],
+    /// The 64 signature bytes (`R ‖ S`).
+    pub signature: &'a [u8; 64],
+}
+
+/// A signature past the checks that need no curve equation.
+struct Prepared {
+    /// Index into the checks.
+    item: usize,
+    /// Index into the distinct keys.
+    key: usize,
+    r: EdwardsPoint,
+    s: Scalar,
+    k: Scalar,
+}
+
+/// `S < L`, `R` canonical and on the curve; the challenge `k`. `None` when
+/// `verify_strict` refuses whatever the equation says (except for small
+/// order, which the callers check).
+fn decode(check: &SignatureCheck<'_>) -> Option<(EdwardsPoint, Scalar, Scalar)> {
+    let (r_bytes, s_bytes) = check.signature.split_at(32);
+    let r_bytes: [u8; 32] = r_bytes.try_into().ok()?;
+    let s_bytes: [u8; 32] = s_bytes.try_into().ok()?;
+    let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes))?;
+    // verify_strict compares the canonical encoding of the recomputed R with
+    // these bytes: a y of p or more never matches. (The other non-canonical
+    // form, x = 0 with the sign bit set, is a point of small order.)
+    if !y_is_canonical(&r_bytes) {
+        return None;
+    }
+    let r = CompressedEdwardsY(r_bytes).decompress()?;
+    let mut hash = Sha512::new();
+    hash.update(r_bytes);
+    hash.update(check.key.as_bytes());
+    hash.update(check.message);
+    let k = Scalar::from_bytes_mod_order_wide(&hash.finalize().into());
+    Some((r, s, k))
+}
+
+/// Whether the 255-bit y of an encoded point is below p = 2^255 − 19.
+fn y_is_canonical(bytes: &[u8; 32]) -> bool {
+    // y ≥ p only when the bits above the lowest byte are all ones and the
+    // lowest byte is at least 0xED (p's lowest byte).
+    let high_ones = bytes[1..31].iter().all(|&b| b == 0xFF) && bytes[31] & 0x7F == 0x7F;
+    !(high_ones && bytes[0] >= 0xED)
+}
+
+/// `R == [S]B − [k]A`, as points.
+fn equation_holds(a: &EdwardsPoint, r: &EdwardsPoint, s: &Scalar, k: &Scalar) -> bool {
+    EdwardsPoint::vartime_double_scalar_mul_basepoint(k, &-a, s) == *r
+}
+
+/// Verifies one signature with `verify_strict`'s verdict.
+pub(crate) fn verify_strict(check: &SignatureCheck<'_>) -> bool {
+    let Some((r, s, k)) = decode(check) else {
+        return false;
+    };
+    let a = check.key.to_edwards();
+    // The small-order tests after the equation: they cannot change a refusal.
+    equation_holds(&a, &r, &s, &k) && !r.is_small_order() && !a.is_small_order()
+}
+
+/// Verifies many signatures; `result[i]` is `verify_strict`'s verdict on
+/// `checks[i]` (see the module documentation and SPEC.md §4.5 for the one
+/// case a signing-key holder can make differ).
+pub(crate) fn verify_strict_batch(checks: &[SignatureCheck<'_>]) -> Vec<bool> {
+    let mut verdicts = vec![false; checks.len()];
+    // Distinct keys by their bytes (k hashes the bytes as given), each
+    // decoded once: refused when of small order; checked one signature at
+    // a time when it has a torsion component (a mixed-order key makes
+    // signatures whose failure is pure torsion, which could cancel in a sum).
+    let mut key_kind: BTreeMap<[u8; 32], KeyKind> = BTreeMap::new();
+    let mut keys: Vec<EdwardsPoint> = Vec::new();
+    let mut prepared = Vec::with_capacity(checks.len());
+    for (item, check) in checks.iter().enumerate() {
+        let kind = *key_kind.entry(check.key.to_bytes()).or_insert_with(|| {
+            let a = check.key.to_edwards();
+            if a.is_small_order() {
+                KeyKind::SmallOrder
+            } else if a.is_torsion_free() {
+                keys.push(a);
+                KeyKind::Batch(keys.len() - 1)
+            } else {
+                KeyKind::MixedOrder
+            }
+        });
+        match kind {
+            KeyKind::SmallOrder => {}
+            KeyKind::MixedOrder => verdicts[item] = verify_strict(check),
+            KeyKind::Batch(key) => {
+                let Some((r, s, k)) = decode(check) else { continue };
+                if !r.is_small_order() {
+                    prepared.push(Prepared { item, key, r, s, k });
+                }
+            }
+        }
+    }
+    let z = coefficients(checks, &prepared);
+    settle(&prepared, &z, &keys, &mut verdicts);
+    verdicts
+}
+
+/// How a batch treats a key.
+#[derive(Clone, Copy)]
+enum KeyKind {
+    /// Every signature refused, as `verify_strict` does.
+    SmallOrder,
+    /// In the prime-order subgroup: its signatures go into the sum; the
+    /// index into the decoded keys.
+    Batch(usize),
+    /// With a torsion component: its signatures are checked one by one.
+    MixedOrder,
+}
+
+/// `zᵢ = 8·hᵢ + 1`, with the `hᵢ` taken from SHA-512 over every signature,
+/// key and challenge in the batch: fixed before anyone could choose them,
+/// and ≡ 1 mod 8 so that a torsion component of one signature can never
+/// vanish from the sum on its own.
+fn coefficients(checks: &[SignatureCheck<'_>], prepared: &[Prepared]) -> Vec<Scalar> {
+    let mut transcript = Sha512::new();
+    transcript.update(BATCH_DOMAIN);
+    transcript.update((prepared.len() as u64).to_le_bytes());
+    for p in prepared {
+        transcript.update(checks[p.item].signature);
+        transcript.update(checks[p.item].key.as_bytes());
+        transcript.update(p.k.as_bytes());
+    }
+    let seed = transcript.finalize();
+    let eight = Scalar::from(8u8);
+    let mut z = Vec::with_capacity(prepared.len());
+    for block in 0..prepared.len().div_ceil(4) {
+        let mut hash = Sha512::new();
+        hash.update(seed);
+        hash.update((block as u64).to_le_bytes());
+        let out = hash.finalize();
+        for chunk in out.chunks_exact(16).take(prepared.len() - z.len()) {
+            let mut h = [0u8; 16];
+            h.copy_from_slice(chunk);
+            z.push(Scalar::from(u128::from_le_bytes(h)) * eight + Scalar::ONE);
+        }
+    }
+    z
+}
+
+/// Sets the verdicts of `group`: all true when its sum is the identity,
+/// else halves, and one by one at [`SINGLE_AT_MOST`] or fewer.
+fn settle(group: &[Prepared], z: &[Scalar], keys: &[EdwardsPoint], verdicts: &mut [bool]) {
+    if group.is_empty() {
+        return;
+    }
+    if group.len() <= SINGLE_AT_MOST {
+        for p in group {
+            verdicts[p.item] = equation_holds(&keys[p.key], &p.r, &p.s, &p.k);
+        }
+        return;
+    }
+    if sum_is_identity(group, z, keys) {
+        for p in group {
+            verdicts[p.item] = true;
+        }
+        return;
+    }
+    let (left, right) = group.split_at(group.len() / 2);
+    let (z_left, z_right) = z.split_at(group.len() / 2);
+    settle(left, z_left, keys, verdicts);
+    settle(right, z_right, keys, verdicts);
+}
+
+/// `Σ zᵢRᵢ − (Σ zᵢsᵢ)B + Σⱼ (Σ_{i under j} zᵢkᵢ)Aⱼ` is the identity.
+fn sum_is_identity(group: &[Prepared], z: &[Scalar], keys: &[EdwardsPoint]) -> bool {
+    let mut b_scalar = Scalar::ZERO;
+    // Σ zk per key in this group (usually one key).
+    let mut per_key: BTreeMap<usize, Scalar> = BTreeMap::new();
+    for (p, z) in group.iter().zip(z) {
+        b_scalar -= z * p.s;
+        *per_key.entry(p.key).or_insert(Scalar::ZERO) += z * p.k;
+    }
+    let scalars = z
+        .iter()
+        .copied()
+        .chain(core::iter::once(b_scalar))
+        .chain(per_key.values().copied());
+    let points = group
+        .iter()
+        .map(|p| p.r)
+        .chain(core::iter::once(ED25519_BASEPOINT_POINT))
+        .chain(per_key.keys().map(|key| keys[*key]));
+    EdwardsPoint::vartime_multiscalar_mul(scalars, points).is_identity()
+}
