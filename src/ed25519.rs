@@ -53,9 +53,9 @@ struct Prepared {
     k: Scalar,
 }
 
-/// `S < L`, `R` canonical and on the curve; the challenge `k`. `None` when
-/// `verify_strict` refuses whatever the equation says (except for small
-/// order, which the callers check).
+/// `S < L`, `R` canonical, on the curve and not of small order; the
+/// challenge `k`. `None` when `verify_strict` refuses whatever the equation
+/// says (but for a key of small order, which the callers check).
 fn decode(check: &SignatureCheck<'_>) -> Option<(EdwardsPoint, Scalar, Scalar)> {
     let (r_bytes, s_bytes) = check.signature.split_at(32);
     let r_bytes: [u8; 32] = r_bytes.try_into().ok()?;
@@ -64,7 +64,7 @@ fn decode(check: &SignatureCheck<'_>) -> Option<(EdwardsPoint, Scalar, Scalar)> 
     // verify_strict compares the canonical encoding of the recomputed R with
     // these bytes: a y of p or more never matches. (The other non-canonical
     // form, x = 0 with the sign bit set, is a point of small order.)
-    if !y_is_canonical(&r_bytes) {
+    if !y_is_canonical(&r_bytes) || has_small_order_y(&r_bytes) {
         return None;
     }
     let r = CompressedEdwardsY(r_bytes).decompress()?;
@@ -84,6 +84,37 @@ fn y_is_canonical(bytes: &[u8; 32]) -> bool {
     !(high_ones && bytes[0] >= 0xED)
 }
 
+/// The y-coordinates (little-endian, sign bit clear) of the eight points of
+/// small order: 1 (the identity), −1 (order 2), 0 (order 4, two points) and
+/// ±y₈ (order 8, four points). The unit test derives them from
+/// curve25519-dalek's `EIGHT_TORSION`.
+const SMALL_ORDER_Y: [[u8; 32]; 5] = {
+    let mut ys = [[0u8; 32]; 5];
+    ys[1][0] = 1;
+    ys[2] = [
+        0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+    ];
+    ys[3] = [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf,
+        0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05,
+    ];
+    ys[4] = [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20,
+        0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a,
+    ];
+    ys
+};
+
+/// Whether a point with this canonical encoding is of small order: its y
+/// is one of the five (each small-order point has one of them, whatever
+/// the sign of x).
+fn has_small_order_y(bytes: &[u8; 32]) -> bool {
+    let mut y = *bytes;
+    y[31] &= 0x7F;
+    SMALL_ORDER_Y.contains(&y)
+}
+
 /// `R == [S]B − [k]A`, as points.
 fn equation_holds(a: &EdwardsPoint, r: &EdwardsPoint, s: &Scalar, k: &Scalar) -> bool {
     EdwardsPoint::vartime_double_scalar_mul_basepoint(k, &-a, s) == *r
@@ -95,8 +126,8 @@ pub(crate) fn verify_strict(check: &SignatureCheck<'_>) -> bool {
         return false;
     };
     let a = check.key.to_edwards();
-    // The small-order tests after the equation: they cannot change a refusal.
-    equation_holds(&a, &r, &s, &k) && !r.is_small_order() && !a.is_small_order()
+    // The key's small-order test after the equation: it cannot change a refusal.
+    equation_holds(&a, &r, &s, &k) && !a.is_small_order()
 }
 
 /// Verifies many signatures; `result[i]` is `verify_strict`'s verdict on
@@ -127,8 +158,7 @@ pub(crate) fn verify_strict_batch(checks: &[SignatureCheck<'_>]) -> Vec<bool> {
             KeyKind::SmallOrder => {}
             KeyKind::MixedOrder => verdicts[item] = verify_strict(check),
             KeyKind::Batch(key) => {
-                let Some((r, s, k)) = decode(check) else { continue };
-                if !r.is_small_order() {
+                if let Some((r, s, k)) = decode(check) {
                     prepared.push(Prepared { item, key, r, s, k });
                 }
             }
@@ -225,4 +255,53 @@ fn sum_is_identity(group: &[Prepared], z: &[Scalar], keys: &[EdwardsPoint]) -> b
         .chain(core::iter::once(ED25519_BASEPOINT_POINT))
         .chain(per_key.keys().map(|key| keys[*key]));
     EdwardsPoint::vartime_multiscalar_mul(scalars, points).is_identity()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use curve25519_dalek::constants::EIGHT_TORSION;
+
+    #[test]
+    fn small_order_y_table_is_the_eight_torsion_points() {
+        let mut ys: Vec<[u8; 32]> = EIGHT_TORSION
+            .iter()
+            .map(|t| {
+                let mut y = t.compress().to_bytes();
+                y[31] &= 0x7F;
+                y
+            })
+            .collect();
+        ys.sort_unstable();
+        ys.dedup();
+        let mut table = SMALL_ORDER_Y.to_vec();
+        table.sort_unstable();
+        assert_eq!(ys, table);
+        for t in EIGHT_TORSION {
+            let bytes = t.compress().to_bytes();
+            assert!(has_small_order_y(&bytes) && t.is_small_order());
+        }
+        // A point of large order is not in the table, with either sign.
+        let mut b = ED25519_BASEPOINT_POINT.compress().to_bytes();
+        assert!(!has_small_order_y(&b));
+        b[31] ^= 0x80;
+        assert!(!has_small_order_y(&b));
+    }
+
+    #[test]
+    fn y_at_or_above_p_is_not_canonical() {
+        let mut y = [0xFFu8; 32];
+        y[31] = 0x7F;
+        for low in 0u8..=0xFF {
+            y[0] = low;
+            assert_eq!(y_is_canonical(&y), low < 0xED, "{low:#x}");
+        }
+        y[0] = 0xFF;
+        y[5] = 0xFE;
+        assert!(y_is_canonical(&y));
+        // The sign bit is not part of y.
+        let mut top = [0u8; 32];
+        top[31] = 0x80;
+        assert!(y_is_canonical(&top));
+    }
 }

@@ -172,9 +172,11 @@ impl PublicKey {
     /// (SPEC.md §4.5): `result[i]` is [`verify_strict`](Self::verify_strict)'s
     /// verdict on `checks[i]`. Inputs `verify_strict` refuses without its
     /// equation (`S >= L`, a non-canonical, undecodable or small-order R, a
-    /// small-order key) are refused before the batch; a batch that fails is
-    /// split until the bad signatures are found. About four times the
-    /// throughput of one-by-one checks from 64 signatures under one key.
+    /// small-order key) are refused before the batch; signatures under a key
+    /// with a torsion component are checked one by one; a batch that fails
+    /// is split until the bad signatures are found. About three times the
+    /// throughput of one-by-one checks from 64 signatures (README,
+    /// Performance).
     ///
     /// The one difference, only in reach of whoever holds a trusted signing
     /// key: two or more signatures that fail `verify_strict` only by a

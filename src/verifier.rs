@@ -308,7 +308,7 @@ pub(crate) fn open(code: UnverifiedCode, resolver: &impl KeyResolver, limits: &L
 impl<R: KeyResolver> Verifier<R> {
     /// How many codes [`verify_batch`](Self::verify_batch) checks in one
     /// Ed25519 batch; a longer slice is taken this many at a time.
-    pub const BATCH_SIZE: usize = 128;
+    pub const BATCH_SIZE: usize = 256;
 
     /// The default clock-skew allowance: 5 minutes.
     pub const DEFAULT_CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);

@@ -8,6 +8,8 @@
 //! Oracles: a code that verifies, issued again from what was verified (same
 //! key, `iat`, `nbf`, `exp` and `cti`), verifies to an equal `Verified`; a
 //! hand-signed code is never refused by the COSE or signature layers;
+//! `verify_batch` of the input beside a valid code gives the same results
+//! as `verify` of each;
 //! anything else is refused with a typed error, never a panic. Seeds
 //! (fuzz/seeds/verifier) are valid code texts and valid claims.
 #![no_main]
@@ -32,8 +34,26 @@ fn reissue(verified: &Verified) -> String {
         .expect("a verified credential issues again")
 }
 
+/// A valid code to put beside the input in a batch.
+static GOOD: LazyLock<String> = LazyLock::new(|| {
+    let credential = qrcred::Credential {
+        subject: qrcred::Subject::new("王", "小明", qrcred::BirthDate::Year(1980)),
+        body: qrcred::CredentialBody::HealthStatus(qrcred::HealthStatus {
+            colour: qrcred::Colour::Green,
+            reason: None,
+        }),
+    };
+    Issuer::new(issuer_key(), ISSUER)
+        .issue(&credential, chrono::TimeDelta::hours(24), now())
+        .expect("issues")
+});
+
 fn verify(text: &str) -> Result<Verified> {
     let result = VERIFIER.verify(text, now());
+    let batch = VERIFIER.verify_batch(&[GOOD.as_str(), text, text], now());
+    assert!(batch[0].is_ok(), "{:?}", batch[0]);
+    assert_eq!(batch[1], result, "batch");
+    assert_eq!(batch[2], result, "batch");
     if let Ok(verified) = &result {
         let code = reissue(verified);
         assert_eq!(VERIFIER.verify(&code, now()).as_ref(), Ok(verified), "{code}");
