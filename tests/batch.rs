@@ -416,8 +416,8 @@ fn any_bad_subset_is_pinpointed() {
     let key = CraftKey::new(5, 0);
     let other = CraftKey::new(6, 0);
     let mut rng = Rng(0xBADC0DE);
-    for round in 0..40 {
-        let n = [1, 2, 5, 63, 64, 65, 130][round % 7];
+    for round in 0..48 {
+        let n = [1, 2, 5, 63, 64, 65, 130, 257][round % 8];
         let mut cases: Vec<Case> = (0..n as u64)
             .map(|i| {
                 let signer = if i % 3 == 0 { &other } else { &key };
