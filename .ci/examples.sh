@@ -182,6 +182,18 @@ run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$(tamper "$c
 expect "altered signature: refused, signature.invalid (exit 1)" \
   '[ "$rc" -eq 1 ] && json_has valid=false error.code=signature.invalid'
 
+printf '%s\n\n%s\n%s\n' "$code" "$(tamper "$code")" "$(cat "$work/codes/vaccination.txt")" >"$work/batch.txt"
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json --batch "@$work/batch.txt"
+expect "verify --batch @FILE: one JSON line per code in order (valid, signature.invalid, valid; exit 1)" \
+  '[ "$rc" -eq 1 ] && python3 -c "
+import json, sys
+r = [json.loads(l) for l in sys.argv[1].splitlines()]
+sys.exit(not ([x[\"valid\"] for x in r] == [True, False, True] and r[1][\"error\"][\"code\"] == \"signature.invalid\"))
+" "$out"'
+printf '\n\n' >"$work/empty.txt"
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --batch "@$work/empty.txt"
+expect "verify --batch with no code exits 2" '[ "$rc" -eq 2 ] && [[ $err == *"no code"* ]]'
+
 run verify --trust "$keys/issuer.pub.pem" --now "$FAR_FUTURE" --json "$code"
 expect "expired: refused, time.expired (exit 1)" '[ "$rc" -eq 1 ] && json_has valid=false error.code=time.expired'
 
