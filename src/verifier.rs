@@ -404,6 +404,31 @@ impl<R: KeyResolver> Verifier<R> {
     /// ([`PublicKey::verify_strict_batch`], SPEC.md §4.5). For a gate
     /// server, an audit, or a re-check after a trust bundle update.
     ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use qrcred::{
+    ///     BirthDate, Colour, Credential, CredentialBody, HealthStatus, Issuer, IssuerKey, Subject,
+    ///     TrustStore, TrustedKey, Verifier,
+    /// };
+    ///
+    /// let key = IssuerKey::from_seed(&[7; 32]);
+    /// let trust = TrustStore::new().with(TrustedKey::new(*key.public_key(), "CN-BJ-HC"));
+    /// let issuer = Issuer::new(key, "CN-BJ-HC");
+    /// let credential = Credential {
+    ///     subject: Subject::new("王", "小明", BirthDate::Year(1990)),
+    ///     body: CredentialBody::HealthStatus(HealthStatus { colour: Colour::Green, reason: None }),
+    /// };
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap();
+    /// // A code issued each hour for 100 hours, valid for 24 hours each.
+    /// let codes = (0..100)
+    ///     .map(|h| issuer.issue(&credential, TimeDelta::hours(24), now - TimeDelta::hours(h)))
+    ///     .collect::<Result<Vec<String>, _>>()?;
+    /// let results = Verifier::new(trust).verify_batch(&codes, now);
+    /// assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 24);
+    /// assert_eq!(results[99].as_ref().unwrap_err().code(), "time.expired");
+    /// # Ok::<(), qrcred::Error>(())
+    /// ```
+    ///
     /// [`BATCH_SIZE`]: Self::BATCH_SIZE
     pub fn verify_batch<S: AsRef<str>>(&self, texts: &[S], now: DateTime<Utc>) -> Vec<Result<Verified>> {
         let mut results = Vec::with_capacity(texts.len());
