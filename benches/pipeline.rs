@@ -15,7 +15,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use coset::TaggedCborSerializable;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
-use qrcred::{Credential, Issuer, IssuerKey, TrustStore, TrustedKey, Verifier, layers};
+use qrcred::{Credential, Issuer, IssuerKey, PublicKey, TrustStore, TrustedKey, Verifier, layers};
 
 const SAMPLES: [(&str, &str); 2] = [
     (
@@ -178,5 +178,42 @@ fn batch(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, pipeline, batch);
+/// `PublicKey::verify_strict_batch` on 256 signatures with none, one, 16,
+/// 64 or all of them bad, against `verify_strict` on each (best of 5).
+fn bad_signatures(_: &mut Criterion) {
+    let key = IssuerKey::from_seed(&[1u8; 32]);
+    let public = *key.public_key();
+    let messages: Vec<Vec<u8>> = (0..256)
+        .map(|i| format!("message {i} {:0>100}", i).into_bytes())
+        .collect();
+    let signatures: Vec<[u8; 64]> = messages.iter().map(|m| key.sign(m)).collect();
+    let changed: Vec<Vec<u8>> = messages.iter().map(|m| [m.as_slice(), b"!"].concat()).collect();
+    for bad in [0, 1, 16, 64, 256] {
+        let checks: Vec<(&PublicKey, &[u8], &[u8; 64])> = (0..256)
+            .map(|i| {
+                let message = if i < bad { &changed[i] } else { &messages[i] };
+                (&public, message.as_slice(), &signatures[i])
+            })
+            .collect();
+        let (mut batched, mut single) = (f64::MAX, f64::MAX);
+        for _ in 0..5 {
+            let start = Instant::now();
+            black_box(PublicKey::verify_strict_batch(black_box(&checks)));
+            batched = batched.min(start.elapsed().as_nanos() as f64 / 256.0);
+            let start = Instant::now();
+            for (key, message, signature) in &checks {
+                black_box(key.verify_strict(black_box(message), signature));
+            }
+            single = single.min(start.elapsed().as_nanos() as f64 / 256.0);
+        }
+        println!(
+            "256 signatures, {bad} bad: batch {:.1} µs a signature, one by one {:.1} µs ({:.2}×)",
+            batched / 1e3,
+            single / 1e3,
+            single / batched
+        );
+    }
+}
+
+criterion_group!(benches, pipeline, batch, bad_signatures);
 criterion_main!(benches);
