@@ -32,13 +32,13 @@ fn now() -> DateTime<Utc> {
 }
 
 /// The Sig_structure a code's signature covers: the COSE_Sign1 of its
-/// payload, rebuilt ["Signature1", protected, h'', payload].
+/// payload, rebuilt ["Signature1", protected, "qrcred code v1", payload].
 fn to_be_signed(text: &str) -> (Vec<u8>, [u8; 64]) {
     let payload = layers::base45_decode(layers::strip_prefix(text).expect("prefix")).expect("base45");
     let cose = layers::decompress(payload, &qrcred::Limits::DEFAULT).expect("cose");
     let parsed = coset::CoseSign1::from_tagged_slice(&cose).expect("coset");
     let signature: [u8; 64] = parsed.signature.as_slice().try_into().expect("64 bytes");
-    (parsed.tbs_data(&[]), signature)
+    (parsed.tbs_data(layers::Document::Code.external_aad()), signature)
 }
 
 /// Times `f` and its floor `g` back to back, `pairs` times, and returns the

@@ -28,15 +28,38 @@ const LABEL_ALG: i64 = 1;
 /// Protected header label `kid`.
 const LABEL_KID: i64 = 4;
 
-/// Signs `payload` and returns the tagged COSE_Sign1 bytes, written
-/// directly in the fixed layout of SPEC.md §4.1 (the unit test checks it
-/// against coset's builder).
-pub(crate) fn sign(payload: Vec<u8>, key: &IssuerKey) -> Result<Vec<u8>> {
+/// The kind of document a COSE_Sign1 carries. Each has its own
+/// `external_aad` in the Sig_structure (SPEC.md §4.4), so a signature over
+/// one kind can never be presented as the other, at no cost in length:
+/// the aad is signed but never sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Document {
+    /// A credential code (`QC1:`): external_aad is the 14 ASCII bytes `qrcred code v1`.
+    Code,
+    /// A trust bundle: external_aad is the 16 ASCII bytes `qrcred bundle v1`.
+    Bundle,
+}
+
+impl Document {
+    /// The `external_aad` of this document kind's Sig_structure.
+    pub const fn external_aad(self) -> &'static [u8] {
+        match self {
+            Document::Code => b"qrcred code v1",
+            Document::Bundle => b"qrcred bundle v1",
+        }
+    }
+}
+
+/// Signs `payload` as a `document` and returns the tagged COSE_Sign1 bytes,
+/// written directly in the fixed layout of SPEC.md §4.1 (the unit test
+/// checks it against coset's builder).
+pub(crate) fn sign(payload: Vec<u8>, key: &IssuerKey, document: Document) -> Result<Vec<u8>> {
     // {1: -8, 4: h'<kid>'}
     let mut protected = [0u8; 13];
     protected[..5].copy_from_slice(&[0xA2, 0x01, 0x27, 0x04, 0x48]);
     protected[5..].copy_from_slice(&key.kid().0);
-    let signature = key.sign(&sig_structure(&protected, &payload));
+    let signature = key.sign(&sig_structure(&protected, document, &payload));
     let mut out = Vec::with_capacity(payload.len() + 90);
     out.extend_from_slice(&[0xD2, 0x84]); // tag 18, array(4)
     bstr(&mut out, &protected);
@@ -46,14 +69,16 @@ pub(crate) fn sign(payload: Vec<u8>, key: &IssuerKey) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The Sig_structure `["Signature1", protected, h'', payload]` (RFC 9052 §4.4).
-fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(24 + protected.len() + payload.len());
+/// The Sig_structure `["Signature1", protected, external_aad, payload]`
+/// (RFC 9052 §4.4), with the document kind's `external_aad`.
+fn sig_structure(protected: &[u8], document: Document, payload: &[u8]) -> Vec<u8> {
+    let aad = document.external_aad();
+    let mut out = Vec::with_capacity(24 + protected.len() + aad.len() + payload.len());
     out.push(0x84); // array(4)
     out.push(0x6A); // text(10)
     out.extend_from_slice(b"Signature1");
     bstr(&mut out, protected);
-    bstr(&mut out, &[]); // external_aad
+    bstr(&mut out, aad);
     bstr(&mut out, payload);
     out
 }
@@ -63,6 +88,7 @@ fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
 /// Only the algorithm and key id can be read from it.
 #[derive(Debug, Clone)]
 pub struct UnverifiedSign1 {
+    document: Document,
     alg: i64,
     kid: Kid,
     protected: Vec<u8>,
@@ -71,8 +97,9 @@ pub struct UnverifiedSign1 {
 }
 
 impl UnverifiedSign1 {
-    /// Parses tagged COSE_Sign1 bytes strictly.
-    pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Self> {
+    /// Parses tagged COSE_Sign1 bytes strictly, as a `document`: the
+    /// signature will be checked over that kind's Sig_structure.
+    pub(crate) fn parse(bytes: &[u8], limits: &Limits, document: Document) -> Result<Self> {
         let Value::Tag(TAG_SIGN1, inner) = cbor::decode(bytes, limits)? else {
             return Err(CoseError::NotSign1.into());
         };
@@ -101,6 +128,7 @@ impl UnverifiedSign1 {
             length: signature.len(),
         })?;
         Ok(UnverifiedSign1 {
+            document,
             alg,
             kid,
             protected,
@@ -125,10 +153,11 @@ impl UnverifiedSign1 {
     }
 
     /// The Sig_structure the signature covers, over the bytes as received:
-    /// `["Signature1", protected, h'', payload]` (RFC 9052 §4.4), written
-    /// directly (the unit test checks it against coset's).
+    /// `["Signature1", protected, external_aad, payload]` (RFC 9052 §4.4)
+    /// with the document kind's aad, written directly (the unit test checks
+    /// it against coset's).
     pub(crate) fn to_be_signed(&self) -> Vec<u8> {
-        sig_structure(&self.protected, &self.payload)
+        sig_structure(&self.protected, self.document, &self.payload)
     }
 
     /// Tries each candidate key with `verify_strict`; hands out the payload
@@ -227,7 +256,7 @@ mod tests {
     #[test]
     fn header_bytes_are_fixed() {
         let key = IssuerKey::from_seed(&[9u8; 32]);
-        let bytes = sign(alloc::vec![0xA0], &key).expect("sign");
+        let bytes = sign(alloc::vec![0xA0], &key, Document::Code).expect("sign");
         // D2 tag 18, 84 array(4), 4D bstr(13), A2 map(2), 01 27 alg -8, 04 48 kid(8)
         assert_eq!(&bytes[..7], &[0xD2, 0x84, 0x4D, 0xA2, 0x01, 0x27, 0x04]);
         assert_eq!(bytes[7], 0x48);
@@ -235,12 +264,12 @@ mod tests {
         // A0 unprotected, 41 A0 payload, 58 40 signature
         assert_eq!(&bytes[16..20], &[0xA0, 0x41, 0xA0, 0x58]);
         assert_eq!(bytes.len(), 20 + 1 + 64);
-        let parsed = UnverifiedSign1::parse(&bytes, &Limits::DEFAULT).expect("parse");
+        let parsed = UnverifiedSign1::parse(&bytes, &Limits::DEFAULT, Document::Code).expect("parse");
         assert_eq!((parsed.alg(), parsed.kid()), (ALG_EDDSA, key.kid()));
         // The Sig_structure equals coset's own for the same message.
         let coset_tbs = <coset::CoseSign1 as coset::TaggedCborSerializable>::from_tagged_slice(&bytes)
             .expect("coset")
-            .tbs_data(&[]);
+            .tbs_data(b"qrcred code v1");
         assert_eq!(parsed.to_be_signed(), coset_tbs);
         // The same bytes as coset's builder.
         let built = coset::CoseSign1Builder::new()
@@ -251,7 +280,7 @@ mod tests {
                     .build(),
             )
             .payload(alloc::vec![0xA0])
-            .create_signature(&[], |tbs| key.sign(tbs).to_vec())
+            .create_signature(b"qrcred code v1", |tbs| key.sign(tbs).to_vec())
             .build();
         assert_eq!(
             coset::TaggedCborSerializable::to_tagged_vec(built).expect("coset"),
@@ -259,16 +288,33 @@ mod tests {
         );
         // Every length form of the payload byte string, against coset.
         for n in [0usize, 23, 24, 255, 256, 65_535, 65_536] {
-            let bytes = sign(alloc::vec![0x42; n], &key).expect("sign");
+            let bytes = sign(alloc::vec![0x42; n], &key, Document::Bundle).expect("sign");
             let limits = Limits::DEFAULT.with_max_cbor_items(16);
-            let parsed = UnverifiedSign1::parse(&bytes, &limits).expect("parse");
+            let parsed = UnverifiedSign1::parse(&bytes, &limits, Document::Bundle).expect("parse");
             let coset_tbs = <coset::CoseSign1 as coset::TaggedCborSerializable>::from_tagged_slice(&bytes)
                 .expect("coset")
-                .tbs_data(&[]);
+                .tbs_data(b"qrcred bundle v1");
             assert_eq!(parsed.to_be_signed(), coset_tbs, "{n}");
         }
         let candidates = [*key.public_key()];
         let (payload, keys) = parsed.verify_with(&candidates, |k| k).expect("verify");
         assert_eq!((payload, keys.len()), (alloc::vec![0xA0], 1));
+    }
+
+    #[test]
+    fn a_signature_over_one_document_kind_never_verifies_as_the_other() {
+        let key = IssuerKey::from_seed(&[9u8; 32]);
+        let candidates = [*key.public_key()];
+        for (signed_as, read_as) in [(Document::Code, Document::Bundle), (Document::Bundle, Document::Code)] {
+            let bytes = sign(alloc::vec![0xA0], &key, signed_as).expect("sign");
+            let same = UnverifiedSign1::parse(&bytes, &Limits::DEFAULT, signed_as).expect("parse");
+            assert!(same.verify_with(&candidates, |k| k).is_ok(), "{signed_as:?}");
+            let other = UnverifiedSign1::parse(&bytes, &Limits::DEFAULT, read_as).expect("parse");
+            let err = other.verify_with(&candidates, |k| k).expect_err("other kind");
+            assert_eq!(err.code(), "signature.invalid", "{signed_as:?} read as {read_as:?}");
+        }
+        // Neither kind signs RFC 9052's empty external_aad.
+        assert_ne!(Document::Code.external_aad(), Document::Bundle.external_aad());
+        assert!(!Document::Code.external_aad().is_empty());
     }
 }

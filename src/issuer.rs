@@ -2,7 +2,9 @@
 
 use alloc::{string::String, vec::Vec};
 use chrono::{DateTime, TimeDelta, Utc};
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
 
 use crate::claims::{self, Claims};
 use crate::error::{ClaimsError, Result, TimeError};
@@ -54,14 +56,50 @@ impl IssueOptions {
 #[derive(Debug, Clone)]
 pub struct Issuer {
     key: IssuerKey,
+    cti_key: CtiKey,
     issuer_id: String,
     iss_claim: bool,
+}
+
+/// The key that derives `cti`s, separate from the signing seed:
+/// `HMAC-SHA256(seed, "qrcred cti key v1")` (SPEC.md §6). Zeroized on drop,
+/// never shown by `Debug`.
+#[derive(Clone)]
+struct CtiKey(Zeroizing<[u8; 32]>);
+
+impl CtiKey {
+    const LABEL: &'static [u8] = b"qrcred cti key v1";
+
+    fn of(key: &IssuerKey) -> CtiKey {
+        CtiKey(hmac(&key.seed(), &[Self::LABEL]))
+    }
+}
+
+impl core::fmt::Debug for CtiKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("CtiKey(..)")
+    }
+}
+
+/// HMAC-SHA256 (RFC 2104) of the concatenated `parts` under a 32-byte
+/// `key`, zero-padded to SHA-256's 64-byte block as RFC 2104 pads it.
+fn hmac(key: &[u8; 32], parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
+    let mut block = Zeroizing::new([0u8; 64]);
+    block[..32].copy_from_slice(key);
+    let mut mac = <Hmac<Sha256> as KeyInit>::new((&*block).into());
+    for part in parts {
+        mac.update(part);
+    }
+    let mut out = Zeroizing::new([0u8; 32]);
+    out.copy_from_slice(&mac.finalize().into_bytes());
+    out
 }
 
 impl Issuer {
     /// An issuer with its signing key and its id (as scanners' trust stores name it).
     pub fn new(key: IssuerKey, issuer_id: &str) -> Self {
         Issuer {
+            cti_key: CtiKey::of(&key),
             key,
             issuer_id: issuer_id.into(),
             iss_claim: false,
@@ -111,7 +149,7 @@ impl Issuer {
         now: DateTime<Utc>,
     ) -> Result<Vec<u8>> {
         let claims_bytes = self.claims_bytes(credential, options, now)?;
-        let cose = cose::sign(claims_bytes, &self.key)?;
+        let cose = cose::sign(claims_bytes, &self.key, cose::Document::Code)?;
         compression::compress_if_shorter(cose)
     }
 
@@ -151,18 +189,50 @@ impl Issuer {
         Ok(bytes)
     }
 
-    /// `SHA-256("qrcred-cti-v1" || seed || claims without cti)[..8]`: unique
-    /// per distinct code, unguessable without the key, and reproducible, so
-    /// issuing needs no random source.
+    /// `HMAC-SHA256(cti key, claims without cti)[..8]`, the cti key derived
+    /// from the seed under its own label ([`CtiKey`]): unique per distinct
+    /// code, unguessable without the key, and reproducible, so issuing needs
+    /// no random source; the signing seed itself never enters a hash.
     fn derive_cti(&self, claims: &[u8]) -> [u8; 8] {
-        let seed = self.key.seed();
-        let digest = Sha256::new()
-            .chain_update(b"qrcred-cti-v1")
-            .chain_update(seed.as_ref())
-            .chain_update(claims)
-            .finalize();
+        let digest = hmac(&self.cti_key.0, &[claims]);
         let mut cti = [0u8; 8];
         cti.copy_from_slice(&digest[..8]);
         cti
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// HMAC-SHA256 with any key length, as RFC 2104 defines it.
+    fn reference_hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("any key length");
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    #[test]
+    fn cti_comes_from_a_key_derived_under_its_own_label() {
+        let key = IssuerKey::from_seed(&[0x5A; 32]);
+        let issuer = Issuer::new(key.clone(), "CN-SN-XA");
+        let claims = b"claims without cti";
+        let cti_key = reference_hmac(key.seed().as_ref(), b"qrcred cti key v1");
+        let expected = reference_hmac(&cti_key, claims);
+        assert_eq!(issuer.derive_cti(claims), expected[..8]);
+        // The seed is not the cti key: no hash ever sees the seed next to claims.
+        assert_ne!(
+            issuer.derive_cti(claims),
+            reference_hmac(key.seed().as_ref(), claims)[..8]
+        );
+    }
+
+    #[test]
+    fn debug_shows_neither_seed_nor_cti_key() {
+        let issuer = Issuer::new(IssuerKey::from_seed(&[0x5A; 32]), "CN-SN-XA");
+        let shown = alloc::format!("{issuer:?}");
+        let cti_key = hex::encode(*issuer.cti_key.0);
+        assert!(!shown.contains("5a5a") && !shown.contains(&cti_key[..8]), "{shown}");
+        assert!(shown.contains("CtiKey(..)"), "{shown}");
     }
 }

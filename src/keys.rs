@@ -6,7 +6,7 @@
 
 use alloc::{string::String, vec::Vec};
 use ed25519_dalek::pkcs8::{
-    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, spki::der::pem::LineEnding,
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, KeypairBytes, spki::der::pem::LineEnding,
 };
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
@@ -69,16 +69,25 @@ impl IssuerKey {
         Ok(IssuerKey::from_seed(&seed))
     }
 
-    /// Reads a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`).
+    /// Reads a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`), in
+    /// RFC 8410's version 1 form (the seed alone, as OpenSSL writes it) or
+    /// version 2 (with the public key attached, which must match the seed).
     pub fn from_pkcs8_pem(pem: &str) -> Result<IssuerKey> {
         let signing = SigningKey::from_pkcs8_pem(pem).map_err(|_| KeyError::InvalidEncoding)?;
         let public = PublicKey::from(signing.verifying_key());
         Ok(IssuerKey { signing, public })
     }
 
-    /// Writes the key as PKCS#8 PEM. The string is zeroized when dropped.
+    /// Writes the key as PKCS#8 PEM in RFC 8410's version 1 form: the seed
+    /// alone, without the optional public key, which OpenSSL, Python's
+    /// `cryptography` and every other common tool read. The string is
+    /// zeroized when dropped.
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>> {
-        self.signing
+        let keypair = KeypairBytes {
+            secret_key: self.signing.to_bytes(),
+            public_key: None,
+        };
+        keypair
             .to_pkcs8_pem(LineEnding::LF)
             .map_err(|_| KeyError::EncodeFailed.into())
     }
@@ -251,6 +260,48 @@ mod tests {
         assert_eq!(public, *key.public_key());
         assert_eq!(Kid::of(&public.to_bytes()), key.kid());
         assert_eq!(Kid::from_hex(&key.kid().to_string()), Some(key.kid()));
+    }
+
+    /// RFC 8410 §10.3: the example private key, in version 1 form.
+    const RFC8410_V1: &str = "-----BEGIN PRIVATE KEY-----\n\
+        MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n\
+        -----END PRIVATE KEY-----\n";
+
+    #[test]
+    fn private_keys_are_written_in_rfc8410_version_1_form() {
+        let key = IssuerKey::from_pkcs8_pem(RFC8410_V1).expect("RFC 8410 example");
+        assert_eq!(
+            hex::encode(*key.seed()),
+            "d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842"
+        );
+        assert_eq!(key.to_pkcs8_pem().expect("pem").as_str(), RFC8410_V1);
+    }
+
+    #[test]
+    fn version_2_keys_are_read_when_their_public_key_matches() {
+        // RFC 8410 §10.3's second example: attributes and the public key.
+        let v2 = "-----BEGIN PRIVATE KEY-----\n\
+            MHICAQEwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n\
+            oB8wHQYKKoZIhvcNAQkJFDEPDA1DdXJkbGUgQ2hhaXJzgSEAGb9ECWmEzf6FQbrB\n\
+            Z9w7lshQhqowtrbLDFw4rXAxZuE=\n\
+            -----END PRIVATE KEY-----\n";
+        let key = IssuerKey::from_pkcs8_pem(v2).expect("version 2");
+        assert_eq!(key.to_pkcs8_pem().expect("pem").as_str(), RFC8410_V1);
+        // What earlier releases wrote: version 2 without attributes.
+        let written = key.signing.to_pkcs8_pem(LineEnding::LF).expect("v2");
+        assert_eq!(IssuerKey::from_pkcs8_pem(&written).expect("v2").kid(), key.kid());
+        // A version 2 key whose public key belongs to another seed.
+        let other = IssuerKey::from_seed(&[9; 32]);
+        let mismatched = KeypairBytes {
+            secret_key: key.signing.to_bytes(),
+            public_key: Some(ed25519_dalek::pkcs8::PublicKeyBytes(other.public.to_bytes())),
+        }
+        .to_pkcs8_pem(LineEnding::LF)
+        .expect("pem");
+        assert_eq!(
+            IssuerKey::from_pkcs8_pem(&mismatched).expect_err("mismatch").code(),
+            "key.invalid_encoding"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use alloc::{string::String, vec::Vec};
 
+pub use crate::cose::Document;
 use crate::error::Result;
 use crate::limits::Limits;
 use crate::{base45, cbor, compression, prefix};
@@ -44,8 +45,9 @@ pub fn check_cbor(bytes: &[u8], limits: &Limits) -> Result<()> {
 }
 
 /// Signs `payload` as a COSE_Sign1 in this library's profile (protected
-/// `alg` -8 and `kid`, empty unprotected header): how codes and trust
-/// bundles are signed, for tools that build test payloads.
-pub fn sign_cose(payload: Vec<u8>, key: &crate::IssuerKey) -> Result<Vec<u8>> {
-    crate::cose::sign(payload, key)
+/// `alg` -8 and `kid`, empty unprotected header) for a `document` kind,
+/// whose `external_aad` the signature covers: how codes and trust bundles
+/// are signed, for tools that build test payloads.
+pub fn sign_cose(payload: Vec<u8>, key: &crate::IssuerKey, document: Document) -> Result<Vec<u8>> {
+    crate::cose::sign(payload, key, document)
 }

@@ -16,7 +16,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use core::sync::atomic::{AtomicI64, Ordering};
 
 use crate::claims::{self, Claims};
-use crate::cose::UnverifiedSign1;
+use crate::cose::{Document, UnverifiedSign1};
 use crate::error::{
     Base45Error, ClaimsError, Error, KeyError, LimitsError, Result, RevokedError, TimeError, TrustError,
 };
@@ -53,7 +53,7 @@ impl UnverifiedCode {
     pub fn parse_bytes(payload: Vec<u8>, limits: &Limits) -> Result<Self> {
         let cose = compression::decompress(payload, limits)?;
         Ok(UnverifiedCode {
-            sign1: UnverifiedSign1::parse(&cose, limits)?,
+            sign1: UnverifiedSign1::parse(&cose, limits, Document::Code)?,
         })
     }
 

@@ -456,7 +456,9 @@ fn hostile_bundle_bytes_are_refused_with_codes() {
     let small = state.clone().with_limits(Limits::DEFAULT.with_max_bundle_len(100));
     assert_eq!(err_code(small.check(&good, at(20, 1))), "trust.too_large");
     // Well-signed payloads that are not bundles, or bad bundles.
-    let sign = |payload: Vec<u8>| qrcred::layers::sign_cose(payload, &root()).expect("should succeed");
+    let sign = |payload: Vec<u8>| {
+        qrcred::layers::sign_cose(payload, &root(), qrcred::layers::Document::Bundle).expect("should succeed")
+    };
     let cases: &[(&str, &[u8])] = &[
         ("trust.not_a_bundle", &[0xA0]),                         // {}
         ("trust.not_a_bundle", &[0x80]),                         // []

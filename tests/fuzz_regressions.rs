@@ -75,7 +75,7 @@ fn sign_claims(claims: &[u8]) -> String {
     let mut to_sign = vec![0x84, 0x6A];
     to_sign.extend_from_slice(b"Signature1");
     bstr(&mut to_sign, &protected);
-    bstr(&mut to_sign, &[]);
+    bstr(&mut to_sign, layers::Document::Code.external_aad());
     bstr(&mut to_sign, claims);
     let mut cose = vec![0xD2, 0x84];
     bstr(&mut cose, &protected);
@@ -106,7 +106,7 @@ fn assert_reissues(verified: &Verified) {
 fn run_bundle_input(bytes: &[u8]) {
     let root = IssuerKey::from_seed(&BUNDLE_ROOT_SEED);
     let state = TrustState::new(&[*root.public_key()]);
-    let signed = layers::sign_cose(bytes.to_vec(), &root).expect("signs");
+    let signed = layers::sign_cose(bytes.to_vec(), &root, qrcred::layers::Document::Bundle).expect("signs");
     let _ = state.check(&signed, now());
     if let Ok(bundle) = state.check(bytes, now()) {
         let again = bundle.to_draft().sign(&root).expect("signs again");
@@ -200,7 +200,7 @@ fn bundle_with_rules(rules: &[u8]) -> Vec<u8> {
     payload[0] = 0xA9;
     payload.push(0x09);
     payload.extend_from_slice(rules);
-    layers::sign_cose(payload, &root).expect("signs")
+    layers::sign_cose(payload, &root, qrcred::layers::Document::Bundle).expect("signs")
 }
 
 /// fuzz/fuzz_targets/rules.rs without its CBOR round-trip oracle (which

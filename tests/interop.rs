@@ -1,8 +1,16 @@
 //! Interoperability with an independent implementation: tests/interop/peer.py
 //! (pycose + cbor2 + base45 + zlib) verifies our codes and issues codes we verify.
 //!
-//! Needs python3 with `pycose`, `cwt` and `base45` (`.ci/run` installs them);
-//! when they are missing the tests fail with the install command.
+//! Keys: the PEM files we write load in OpenSSL and Python's `cryptography`,
+//! and theirs load here.
+//!
+//! Needs python3 with `pycose`, `cwt`, `base45` and `cryptography`, and the
+//! `openssl` command (`.ci/run` installs them); when they are missing the
+//! checks skip and say how to enable them, except under `CI=true`, where
+//! they fail (tests/support/outside.rs).
+
+#[path = "support/outside.rs"]
+mod outside;
 
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,8 +22,7 @@ use serde_json::{Value, json};
 const SEED: [u8; 32] = [0x5A; 32];
 const OTHER_SEED: [u8; 32] = [0xA5; 32];
 const ISSUER: &str = "CN-SN-XA";
-const INSTALL: &str = "the interop tests need python3 with pycose, cwt and base45: \
-                       run `python3 -m pip install pycose cwt base45` (.ci/run does this)";
+const INSTALL: &str = outside::PYTHON_INSTALL;
 
 /// The subject of every sample, in wire form; 7378 days = 1990-03-15.
 const SUBJECT_WIRE: &str = r#"{"1": "王", "2": "小明", "3": "WANG", "4": "XIAOMING", "5": 7378}"#;
@@ -52,10 +59,10 @@ fn peer(args: &[&str]) -> Output {
         .arg(script)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run python3 ({e}); {INSTALL}"));
+        .unwrap_or_else(|e| panic!("cannot run python3 ({e}); the interop tests need: {INSTALL}"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     if out.status.code() == Some(3) {
-        panic!("{stderr}{INSTALL}");
+        panic!("{stderr}the interop tests need: {INSTALL}");
     }
     assert_ne!(out.status.code(), Some(2), "peer.py usage error: {stderr}");
     out
@@ -101,6 +108,9 @@ fn python_issue(seed: &[u8; 32], body: &str, extra: &[&str]) -> String {
 
 #[test]
 fn python_verifies_every_sample_we_issue() {
+    if !outside::python("tests/interop.rs: python_verifies_every_sample_we_issue") {
+        return;
+    }
     let issuer = Issuer::new(key(&SEED), ISSUER);
     let public = *issuer.key().public_key();
     // (sample, validity in hours, kind key, one kind field, its wire value)
@@ -141,6 +151,9 @@ fn python_verifies_every_sample_we_issue() {
 
 #[test]
 fn we_verify_codes_python_issues() {
+    if !outside::python("tests/interop.rs: we_verify_codes_python_issues") {
+        return;
+    }
     // (body, sample it encodes, cti, extra peer arguments)
     type Case<'a> = (&'a str, &'a str, Option<[u8; 8]>, &'a [&'a str]);
     let cases: [Case; 4] = [
@@ -175,6 +188,9 @@ fn we_verify_codes_python_issues() {
 
 #[test]
 fn forgeries_are_refused_both_ways() {
+    if !outside::python("tests/interop.rs: forgeries_are_refused_both_ways") {
+        return;
+    }
     // Python signs with another key but names ours: the signature fails.
     let kid = key(&SEED).kid().to_string();
     let forged = python_issue(&OTHER_SEED, HEALTH_BODY, &["--kid", &kid]);
@@ -205,4 +221,98 @@ fn forgeries_are_refused_both_ways() {
     assert!(stderr.contains("verify failed"), "{stderr}");
     let err = verifier().verify(&tampered, now()).expect_err("tampered");
     assert_eq!(err.code(), "signature.invalid", "{err}");
+}
+
+/// A fresh file path in this test binary's temporary folder.
+fn temp_path(name: &str) -> String {
+    static FILES: AtomicUsize = AtomicUsize::new(0);
+    let n = FILES.fetch_add(1, Ordering::Relaxed);
+    format!("{}/interop-key-{n}-{name}", env!("CARGO_TARGET_TMPDIR"))
+}
+
+/// Runs `openssl args`; its standard output, or the test fails with its error.
+fn openssl(args: &[&str]) -> String {
+    let out = Command::new("openssl").args(args).output().expect("openssl runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "openssl {args:?} failed: {stderr}");
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// A code minted with `key` (whatever wrote it) that Python verifies
+/// against `public` and we verify with a trust store holding `public`.
+fn mint_and_verify_both_ways(key: IssuerKey, public: PublicKey) {
+    assert_eq!(key.public_key(), &public, "the private key's public half");
+    let code = Issuer::new(key, ISSUER)
+        .issue(&sample("vaccination"), TimeDelta::days(365), now())
+        .expect("issues");
+    let trust = TrustStore::new().with(TrustedKey::new(public, ISSUER));
+    let verified = Verifier::new(trust).verify(&code, now()).expect("we verify");
+    assert_eq!(verified.credential(), &sample("vaccination"));
+    if outside::python("tests/interop.rs: Python verifies a code minted with a foreign key") {
+        let claims = python_claims(&code, &public);
+        assert_eq!(claims["iat"], json!(now().timestamp()));
+    }
+}
+
+#[test]
+fn keys_we_write_load_in_openssl() {
+    if !outside::openssl("tests/interop.rs: keys_we_write_load_in_openssl") {
+        return;
+    }
+    let key = key(&SEED);
+    let (private, public) = (temp_path("ours.key.pem"), temp_path("ours.pub.pem"));
+    std::fs::write(&private, key.to_pkcs8_pem().expect("pem").as_bytes()).expect("write");
+    let spki = key.public_key().to_spki_pem().expect("spki");
+    std::fs::write(&public, &spki).expect("write");
+    // OpenSSL reads the private key and derives the same public key.
+    assert_eq!(openssl(&["pkey", "-in", &private, "-pubout"]), spki);
+    // It reads it as RFC 8410's version 1 form, the seed alone.
+    let text = openssl(&["pkey", "-in", &private, "-noout", "-text"]);
+    assert!(text.contains("ED25519 Private-Key"), "{text}");
+    // And the public key file, to the same bytes.
+    assert_eq!(openssl(&["pkey", "-pubin", "-in", &public, "-pubout"]), spki);
+}
+
+#[test]
+fn keys_openssl_writes_load_here() {
+    if !outside::openssl("tests/interop.rs: keys_openssl_writes_load_here") {
+        return;
+    }
+    let (private, public) = (temp_path("openssl.key.pem"), temp_path("openssl.pub.pem"));
+    openssl(&["genpkey", "-algorithm", "ed25519", "-out", &private]);
+    openssl(&["pkey", "-in", &private, "-pubout", "-out", &public]);
+    let key = IssuerKey::from_pkcs8_pem(&std::fs::read_to_string(&private).expect("read")).expect("our reader");
+    let public = PublicKey::from_spki_pem(&std::fs::read_to_string(&public).expect("read")).expect("our reader");
+    mint_and_verify_both_ways(key, public);
+}
+
+#[test]
+fn keys_we_write_load_in_python_cryptography() {
+    if !outside::python("tests/interop.rs: keys_we_write_load_in_python_cryptography") {
+        return;
+    }
+    let key = key(&OTHER_SEED);
+    let (private, public) = (temp_path("ours.key.pem"), temp_path("ours.pub.pem"));
+    std::fs::write(&private, key.to_pkcs8_pem().expect("pem").as_bytes()).expect("write");
+    std::fs::write(&public, key.public_key().to_spki_pem().expect("spki")).expect("write");
+    let expected = format!("{}\n", hex::encode(key.public_key().to_bytes()));
+    for which in [["--private", &private], ["--public", &public]] {
+        let out = peer(&["key-public", which[0], which[1]]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "cryptography refused {}: {stderr}", which[0]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{}", which[0]);
+    }
+}
+
+#[test]
+fn keys_python_cryptography_writes_load_here() {
+    if !outside::python("tests/interop.rs: keys_python_cryptography_writes_load_here") {
+        return;
+    }
+    let (private, public) = (temp_path("python.key.pem"), temp_path("python.pub.pem"));
+    let out = peer(&["keygen", "--private", &private, "--public", &public]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = IssuerKey::from_pkcs8_pem(&std::fs::read_to_string(&private).expect("read")).expect("our reader");
+    let public = PublicKey::from_spki_pem(&std::fs::read_to_string(&public).expect("read")).expect("our reader");
+    mint_and_verify_both_ways(key, public);
 }

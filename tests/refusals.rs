@@ -78,7 +78,7 @@ fn sign1(protected: &[u8], unprotected: &[u8], payload: &[u8]) -> Vec<u8> {
     let mut tbs = vec![0x84, 0x6a];
     tbs.extend_from_slice(b"Signature1");
     tbs.extend(bstr(protected));
-    tbs.push(0x40);
+    tbs.extend(bstr(qrcred::layers::Document::Code.external_aad()));
     tbs.extend(bstr(payload));
     let sig = key().sign(&tbs);
     let mut out = vec![0xd2, 0x84];

@@ -3,6 +3,9 @@
 //! hostile input, and the API's promises.
 #![cfg(all(feature = "scan", feature = "render"))]
 
+#[path = "support/outside.rs"]
+mod outside;
+
 mod scan {
     pub mod api;
     pub mod dcc;

@@ -11,10 +11,10 @@ use qrcred::{Credential, Issuer, IssuerKey, TrustStore, TrustedKey, Verifier};
 use sha2::{Digest, Sha256};
 
 /// The code text (SPEC.md §10.5).
-const EXAMPLE_TEXT: &str = "QC1:RRQT 9P60GO0JS6W/18.N9:V8CKQI7FN0*ND69TWY0%NDM+I/E7V50R30G90+70DCT PHG0DJEM$6T+.H$UCNB80:8R8DXB961A1C91:8%73WOQ.FK/10698T5ARRI0PDGS2%KQTTNBKC5/H*3C/:11/J0BSYV0$QGF+GDN41ANPK79JHF59EFU7BN1:K$QGVCM71RIIPD8QKZ1QEQL7D50";
+const EXAMPLE_TEXT: &str = "QC1:RRQT 9P60GO0JS6W/18.N9:V8CKQI7FN0*ND69TWY0%NDM+I/E7V50R30G90+70DCT PHG0DJEM$6T+.H$UCNB80:8R8DXB961A1C91:8%73WOQ.FK/10U78RUO3KH44TP35-6U:+47+6488:R4+2H* 7NM5A7IWEBI4J/BKS.HB719MI6UCWPV+XJ6*G%BNC7GDBF9YAE2SK1OZ47  SC0";
 
 /// The payload bytes, `Issuer::issue_bytes` (SPEC.md §10.4): an uncompressed COSE_Sign1.
-const EXAMPLE_PAYLOAD_HEX: &str = "d2844da20127044834750f98bd59fcfca0583aa3041a6b07e700061a6b0695803a00010000a201a50163e78e8b0266e5b08fe6988e036457414e4704685849414f4d494e4705191cd202a101005840e35018933c6b3a14ced154bb25627b8e0d5f9a0fd09ddbdf6b0595834785a723bcb7b23afc89d94821efffb7e5a5f18347b041d5c7c8fdcf1f0e24d03a682505";
+const EXAMPLE_PAYLOAD_HEX: &str = "d2844da20127044834750f98bd59fcfca0583aa3041a6b07e700061a6b0695803a00010000a201a50163e78e8b0266e5b08fe6988e036457414e4704685849414f4d494e4705191cd202a101005840a1c3398a00e61d282dee8526d8368540b4248f86fb3dda2b828fa759999711a04e8df7092f92496438f9bc9c408571b8047fd778a3551ddde4be193836e3f40c";
 
 /// The same bytes, one comment per CBOR item (SPEC.md §10.3).
 const EXAMPLE_PAYLOAD_ANNOTATED: &str = concat!(
@@ -53,8 +53,8 @@ const EXAMPLE_PAYLOAD_ANNOTATED: &str = concat!(
     "01",                 //         1 (colour)
     "00",                 //         0 (green)
     "5840",               // bstr(64): Ed25519 signature
-    "e35018933c6b3a14ced154bb25627b8e0d5f9a0fd09ddbdf6b0595834785a723",
-    "bcb7b23afc89d94821efffb7e5a5f18347b041d5c7c8fdcf1f0e24d03a682505",
+    "a1c3398a00e61d282dee8526d8368540b4248f86fb3dda2b828fa759999711a0",
+    "4e8df7092f92496438f9bc9c408571b8047fd778a3551ddde4be193836e3f40c",
 );
 
 /// The Sig_structure the signature covers (SPEC.md §10.2).
@@ -63,7 +63,8 @@ const EXAMPLE_SIG_STRUCTURE_HEX: &str = concat!(
     "6a5369676e617475726531",                       // "Signature1"
     "4d",                                           // bstr(13): protected header as received
     "a20127044834750f98bd59fcfc",                   //   {1: -8, 4: h'34750f98bd59fcfc'}
-    "40",                                           // bstr(0): external_aad
+    "4e",                                           // bstr(14): external_aad
+    "71726372656420636f6465207631",                 //   "qrcred code v1"
     "583a",                                         // bstr(58): payload
     "a3041a6b07e700061a6b0695803a00010000a201a501", //   the claims of §10.1 ...
     "63e78e8b0266e5b08fe6988e036457414e4704685849414f4d494e4705191cd202a10100",

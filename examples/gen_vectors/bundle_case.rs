@@ -247,7 +247,7 @@ impl BundleCase {
 
     /// The bundle `root` signs over hand-built payload bytes.
     pub fn signed_payload(mut self, payload: Vec<u8>, root: &TestKey) -> Result<BundleCase> {
-        self.bundle = qrcred::layers::sign_cose(payload.clone(), &root.key)?;
+        self.bundle = qrcred::layers::sign_cose(payload.clone(), &root.key, qrcred::layers::Document::Bundle)?;
         self.payload = payload;
         self.draft = None;
         Ok(self.signer(root))

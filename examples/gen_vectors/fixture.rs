@@ -229,7 +229,8 @@ impl Mint {
 }
 
 /// Finds `07 48 <cti>` before the credential key in deterministic claims,
-/// recomputes `SHA-256("qrcred-cti-v1" ‖ seed ‖ claims without key 7)[..8]`
+/// recomputes `HMAC-SHA256(HMAC-SHA256(seed, "qrcred cti key v1"), claims
+/// without key 7)[..8]`
 /// and checks that it is the `cti` written.
 fn derived_cti(seed: &[u8; 32], claims: &[u8]) -> Result<[u8; 8]> {
     const CREDENTIAL_KEY: [u8; 5] = [0x3a, 0x00, 0x01, 0x00, 0x00];
@@ -239,17 +240,22 @@ fn derived_cti(seed: &[u8; 32], claims: &[u8]) -> Result<[u8; 8]> {
     let mut without = claims.to_vec();
     without.drain(at..at + 10);
     without[0] -= 1; // one entry fewer in the map header
-    let digest = Sha256::new()
-        .chain_update(b"qrcred-cti-v1")
-        .chain_update(seed)
-        .chain_update(&without)
-        .finalize();
+    let cti_key = hmac_sha256(seed, b"qrcred cti key v1")?;
+    let digest = hmac_sha256(&cti_key, &without)?;
     let mut cti = [0u8; 8];
     cti.copy_from_slice(&claims[at + 2..at + 10]);
     if digest[..8] != cti {
         return Err("the derived cti does not follow SPEC.md §6".into());
     }
     Ok(cti)
+}
+
+/// HMAC-SHA256 (RFC 2104) of `message` under `key`.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<[u8; 32]> {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).map_err(|_| "HMAC key")?;
+    mac.update(message);
+    Ok(mac.finalize().into_bytes().into())
 }
 
 /// The sample subject: 王 小明 (WANG XIAOMING), born 1990-03-15.

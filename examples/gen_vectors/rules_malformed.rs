@@ -15,7 +15,7 @@ use super::wire::{Cbor, set};
 fn bundle(w: &World, rules_cbor: Vec<u8>) -> Result<RulesBundle> {
     let now = instant(NOW);
     let payload = edited(&draft(now, None), |top| set(top, 9, Cbor::Raw(rules_cbor.clone())));
-    let file = qrcred::layers::sign_cose(payload.clone(), &w.root.key)?;
+    let file = qrcred::layers::sign_cose(payload.clone(), &w.root.key, qrcred::layers::Document::Bundle)?;
     // The same payload without field 9 loads: the refusal is the rule set's.
     let without = draft(now, None).sign(&w.root.key)?;
     TrustState::new(&[*w.root.key.public_key()]).load(&without, now)?;

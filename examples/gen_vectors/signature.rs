@@ -36,6 +36,8 @@ fn signatures(fx: &Fixture, claims: &[u8]) -> Result<Vec<Case>> {
     flipped[10] ^= 0x04;
     let malleable = [&sig[..32], &plus_l(&sig[32..])[..]].concat();
     let by_b = fx.b.key.sign(&wire::to_be_signed(&p, claims));
+    let as_bundle = a.sign(&wire::to_be_signed_with_aad(&p, wire::BUNDLE_AAD, claims));
+    let without_aad = a.sign(&wire::to_be_signed_with_aad(&p, &[], claims));
     let red = Cbor::map(wire::set(
         wire::status_claims(ISSUED as u32, (ISSUED + 24 * HOUR) as u32),
         qrcred::CREDENTIAL_CLAIM_KEY,
@@ -87,6 +89,18 @@ fn signatures(fx: &Fixture, claims: &[u8]) -> Result<Vec<Case>> {
             "signature_alg_changed",
             "signed with alg -8, sent with alg -19: the protected header is covered by the signature",
             wire::assemble(&wire::protected_with_alg(a, -19), &[0xa0], claims, &sig),
+            "signature.invalid",
+        )?,
+        c(
+            "signature_bundle_aad",
+            "signed by A over the code's bytes with a trust bundle's external_aad: a signature over one document kind never verifies as another",
+            wire::assemble(&p, &[0xa0], claims, &as_bundle),
+            "signature.invalid",
+        )?,
+        c(
+            "signature_empty_aad",
+            "signed by A with RFC 9052's default empty external_aad instead of \"qrcred code v1\"",
+            wire::assemble(&p, &[0xa0], claims, &without_aad),
             "signature.invalid",
         )?,
         small_order(fx, claims)?,

@@ -119,12 +119,22 @@ pub fn protected_with_alg(key: &IssuerKey, alg: i64) -> Vec<u8> {
     Cbor::map(vec![(1, Cbor::int(alg)), (4, Cbor::Bytes(key.kid().0.to_vec()))]).encode()
 }
 
-/// The Sig_structure `["Signature1", protected, h'', payload]`.
+/// The external_aad of a code's Sig_structure (SPEC.md §4.4).
+pub const CODE_AAD: &[u8] = b"qrcred code v1";
+/// The external_aad of a trust bundle's Sig_structure (SPEC.md §4.4).
+pub const BUNDLE_AAD: &[u8] = b"qrcred bundle v1";
+
+/// A code's Sig_structure `["Signature1", protected, "qrcred code v1", payload]`.
 pub fn to_be_signed(protected: &[u8], payload: &[u8]) -> Vec<u8> {
+    to_be_signed_with_aad(protected, CODE_AAD, payload)
+}
+
+/// The Sig_structure `["Signature1", protected, external_aad, payload]`.
+pub fn to_be_signed_with_aad(protected: &[u8], external_aad: &[u8], payload: &[u8]) -> Vec<u8> {
     let mut tbs = vec![0x84, 0x6a];
     tbs.extend_from_slice(b"Signature1");
     tbs.extend(bstr(protected));
-    tbs.push(0x40);
+    tbs.extend(bstr(external_aad));
     tbs.extend(bstr(payload));
     tbs
 }

@@ -33,7 +33,7 @@ fn sign_again(bundle: &TrustBundle) -> Vec<u8> {
 fuzz_target!(|data: &[u8]| {
     if let Some(encoded) = bundle_payload_round_trip(data) {
         assert_eq!(bundle_payload_round_trip(&encoded).as_ref(), Some(&encoded));
-        let file = layers::sign_cose(encoded, &ROOT).expect("signing cannot fail");
+        let file = layers::sign_cose(encoded, &ROOT, qrcred::layers::Document::Bundle).expect("signing cannot fail");
         match STATE.check(&file, now()) {
             Ok(bundle) => assert_eq!(sign_again(&bundle), file, "our file signs again differently"),
             Err(e) => assert_eq!(e.code(), "trust.not_yet_valid", "{e:?}"),
@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(back.to_draft(), bundle.to_draft(), "contents changed when signed again");
     let ours = bundle_payload(data).is_some_and(|payload| {
         bundle_payload_round_trip(payload).as_deref() == Some(payload)
-            && layers::sign_cose(payload.to_vec(), &ROOT).as_deref() == Ok(data)
+            && layers::sign_cose(payload.to_vec(), &ROOT, qrcred::layers::Document::Bundle).as_deref() == Ok(data)
     });
     if ours {
         assert_eq!(again, data, "a file our encoder wrote signs again differently");

@@ -89,10 +89,10 @@ pub fn sign_claims(claims: &[u8]) -> String {
     let key = &*KEY;
     let mut protected = vec![0xA2, 0x01, 0x27, 0x04, 0x48]; // {1: -8, 4: h'<kid>'}
     protected.extend_from_slice(&key.kid().0);
-    let mut to_sign = vec![0x84, 0x6A]; // ["Signature1", protected, h'', payload]
+    let mut to_sign = vec![0x84, 0x6A]; // ["Signature1", protected, external_aad, payload]
     to_sign.extend_from_slice(b"Signature1");
     push_bstr(&mut to_sign, &protected);
-    push_bstr(&mut to_sign, &[]);
+    push_bstr(&mut to_sign, layers::Document::Code.external_aad());
     push_bstr(&mut to_sign, claims);
     let mut cose = vec![0xD2, 0x84]; // tag 18, array(4)
     push_bstr(&mut cose, &protected);

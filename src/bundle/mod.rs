@@ -63,7 +63,7 @@ impl TrustBundle {
             }
             .into());
         }
-        let sign1 = UnverifiedSign1::parse(bytes, &wire::bundle_cbor_limits(limits))?;
+        let sign1 = UnverifiedSign1::parse(bytes, &wire::bundle_cbor_limits(limits), cose::Document::Bundle)?;
         let kid = sign1.kid();
         let candidates: Vec<&PublicKey> = roots.iter().filter(|r| r.kid() == kid).collect();
         if candidates.is_empty() {
@@ -319,7 +319,7 @@ impl BundleDraft {
 
     /// Signs the draft with a root key: the bundle file's bytes.
     pub fn sign(&self, root: &IssuerKey) -> Result<Vec<u8>> {
-        cose::sign(self.to_payload()?, root)
+        cose::sign(self.to_payload()?, root, cose::Document::Bundle)
     }
 }
 

@@ -18,6 +18,17 @@ Base45 from the `base45` package and zlib from the standard library.
         the output is valid but deliberately not deterministic CBOR. --kid
         overrides the key id (default sha256(public key)[:8]), to forge a
         code that names someone else's key.
+
+    peer.py key-public (--private PEM | --public PEM)
+        Reads a PKCS#8 private key or an SPKI public key file with
+        `cryptography` and prints the raw 32-byte public key in hex.
+
+    peer.py keygen --private PEM --public PEM
+        Makes a fresh Ed25519 key with `cryptography` and writes it as PKCS#8
+        (private) and SPKI (public) PEM.
+
+Codes are signed over RFC 9052's Sig_structure with external_aad
+"qrcred code v1" (SPEC.md §4.4).
 """
 
 import argparse
@@ -30,7 +41,14 @@ try:
     import base45
     import cbor2
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        PublicFormat,
+        load_pem_private_key,
+        load_pem_public_key,
+    )
     from pycose.algorithms import EdDSA
     from pycose.headers import KID, Algorithm
     from pycose.keys import OKPKey
@@ -43,6 +61,7 @@ PREFIX = "QC1:"
 COSE_SIGN1_FIRST_BYTE = 0xD2
 CREDENTIAL_CLAIM = -65537
 ISS, EXP, NBF, IAT, CTI = 1, 4, 5, 6, 7
+CODE_EXTERNAL_AAD = b"qrcred code v1"
 
 
 def kid_of(public: bytes) -> bytes:
@@ -89,6 +108,7 @@ def verify(args) -> None:
     if payload[:1] != bytes([COSE_SIGN1_FIRST_BYTE]):
         payload = zlib.decompress(payload)
     msg = Sign1Message.decode(payload)
+    msg.external_aad = CODE_EXTERNAL_AAD
     if msg.uhdr:
         raise ValueError(f"unprotected header not empty: {msg.uhdr}")
     alg = msg.get_attr(Algorithm)
@@ -133,12 +153,40 @@ def issue(args) -> None:
         .public_bytes(Encoding.Raw, PublicFormat.Raw)
     )
     kid = args.kid if args.kid is not None else kid_of(public)
-    msg = Sign1Message(phdr={Algorithm: EdDSA, KID: kid}, uhdr={}, payload=cbor2.dumps(claims))
+    msg = Sign1Message(
+        phdr={Algorithm: EdDSA, KID: kid},
+        uhdr={},
+        payload=cbor2.dumps(claims),
+        external_aad=CODE_EXTERNAL_AAD,
+    )
     msg.key = OKPKey(crv="Ed25519", d=args.seed, x=public)
     payload = msg.encode(tag=True)
     if args.compress:
         payload = zlib.compress(payload, 9)
     print(PREFIX + base45.b45encode(payload).decode("ascii"))
+
+
+def key_public(args) -> None:
+    if args.private is not None:
+        with open(args.private, "rb") as f:
+            key = load_pem_private_key(f.read(), password=None).public_key()
+    else:
+        with open(args.public, "rb") as f:
+            key = load_pem_public_key(f.read())
+    print(key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex())
+
+
+def keygen(args) -> None:
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    public = key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    with open(args.private, "wb") as f:
+        f.write(private)
+    with open(args.public, "wb") as f:
+        f.write(public)
+
+
+COMMANDS = {"verify": verify, "issue": issue, "key-public": key_public, "keygen": keygen}
 
 
 def main() -> int:
@@ -157,9 +205,16 @@ def main() -> int:
     i.add_argument("--cti", type=hex_arg(8))
     i.add_argument("--kid", type=hex_arg(8))
     i.add_argument("--compress", action="store_true")
+    k = sub.add_parser("key-public", help="print the raw public key of a PEM key file")
+    which = k.add_mutually_exclusive_group(required=True)
+    which.add_argument("--private")
+    which.add_argument("--public")
+    g = sub.add_parser("keygen", help="write a fresh Ed25519 key as PEM files")
+    g.add_argument("--private", required=True)
+    g.add_argument("--public", required=True)
     args = parser.parse_args()
     try:
-        (verify if args.command == "verify" else issue)(args)
+        COMMANDS[args.command](args)
     except Exception as e:  # any failure is a refusal, with its reason
         print(f"{args.command} failed: {type(e).__name__}: {e}", file=sys.stderr)
         return 1

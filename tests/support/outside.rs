@@ -1,0 +1,70 @@
+//! Checks against outside tools (zbarimg, Python peers, OpenSSL): whether
+//! the tool is here, and what to do when it is not.
+//!
+//! On a machine with only the Rust toolchain the README's test command must
+//! pass: a check whose tool is missing is skipped, and says so on the
+//! terminal with how to enable it (written straight to the process's
+//! standard error, past the test harness's capture, so it shows even for a
+//! passing test). Under `CI=true`, as `.ci/run` runs, a missing tool fails
+//! the test instead: CI installs every tool and never skips.
+
+// Each test binary that includes this module uses a part of it.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// `apt-get` line for zbarimg.
+pub const ZBARIMG_INSTALL: &str = "apt-get install -y zbar-tools";
+/// `pip` line for the Python peers.
+pub const PYTHON_INSTALL: &str = "python3 -m pip install pycose cwt base45 cryptography";
+/// `apt-get` line for OpenSSL's command-line tool.
+pub const OPENSSL_INSTALL: &str = "apt-get install -y openssl";
+
+/// Whether `zbarimg` runs; see [`available`].
+pub fn zbarimg(check: &str) -> bool {
+    available("zbarimg", runs("zbarimg", &["--version"]), ZBARIMG_INSTALL, check)
+}
+
+/// Whether python3 runs with pycose, cwt, base45 and cryptography; see [`available`].
+pub fn python(check: &str) -> bool {
+    let imports = "import pycose, cwt, base45, cbor2, cryptography";
+    available(
+        "python3 with pycose, cwt, base45 and cryptography",
+        runs("python3", &["-c", imports]),
+        PYTHON_INSTALL,
+        check,
+    )
+}
+
+/// Whether the `openssl` command runs; see [`available`].
+pub fn openssl(check: &str) -> bool {
+    available("openssl", runs("openssl", &["version"]), OPENSSL_INSTALL, check)
+}
+
+/// Whether `program args` runs and exits 0.
+fn runs(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `present` as it is, when true. When false: under `CI=true` the calling
+/// test fails with the install line; elsewhere a `SKIPPED` line names the
+/// check, the missing tool and how to enable it, and this returns false so
+/// the caller returns early.
+pub fn available(tool: &str, present: bool, install: &str, check: &str) -> bool {
+    if present {
+        return true;
+    }
+    let message = format!("{check}: needs {tool}, which is not installed here (enable it with: {install})");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true and a check would skip: {message}");
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "\nSKIPPED {message}");
+    false
+}
