@@ -138,6 +138,17 @@ expect "keygen writes key, public key and issuer.id, prints the kid" \
   '[ "$rc" -eq 0 ] && [[ $kid =~ ^[0-9a-f]{16}$ ]] && [ -s "$keys/issuer.key.pem" ] &&
    [ -s "$keys/issuer.pub.pem" ] && [ "$(cat "$keys/issuer.id")" = "$ISSUER" ]'
 expect "key file mode is 600" '[ "$(file_mode "$keys/issuer.key.pem")" = 600 ]'
+expect "openssl reads keygen's private key (RFC 8410 v1) and derives its public key file" \
+  'openssl pkey -in "$keys/issuer.key.pem" -pubout 2>/dev/null | cmp -s - "$keys/issuer.pub.pem"'
+
+# A key made by OpenSSL mints codes that verify against OpenSSL's public key.
+openssl genpkey -algorithm ed25519 -out "$work/openssl.key.pem" 2>/dev/null
+openssl pkey -in "$work/openssl.key.pem" -pubout -out "$work/openssl.pub.pem" 2>/dev/null
+run mint --key "$work/openssl.key.pem" --issuer "$ISSUER" \
+  --credential examples/credentials/health_status.json --now "$NOW"
+openssl_code=$out
+run verify --trust "$work/openssl.pub.pem" --issuer "$ISSUER" --now "$CHECK_AT" "$openssl_code"
+expect "a key from openssl genpkey mints a code that verifies" '[ "$rc" -eq 0 ]'
 
 cp "$keys/issuer.key.pem" "$work/key.before"
 run keygen --out "$keys" --issuer "$ISSUER"
