@@ -27,6 +27,9 @@ use crate::trust::{KeyResolver, RevocationId, TrustedKey};
 use crate::{base45, compression, prefix};
 
 /// A code that parsed but whose signature has not been checked.
+///
+/// Its `Debug` shows only the algorithm, the key id and the lengths of the
+/// protected header and payload: nothing of the unverified claims.
 #[derive(Debug, Clone)]
 pub struct UnverifiedCode {
     sign1: UnverifiedSign1,

@@ -408,3 +408,20 @@ fn unknown_public_key_bytes_are_refused() {
         "key.invalid_encoding"
     );
 }
+
+/// `{:?}` of a parsed but unverified code shows what finds the key (alg,
+/// kid) and lengths, never the claims: an unverified payload must not
+/// reach a log.
+#[test]
+fn debug_of_an_unverified_code_shows_no_claims() {
+    let code = qrcred::UnverifiedCode::parse(&issue(), &Limits::DEFAULT).expect("parses");
+    let shown = format!("{code:?}");
+    let kid = format!("{:?}", key().kid());
+    assert!(shown.contains("alg: -8") && shown.contains(&kid), "{shown}");
+    assert!(shown.contains("payload_len: "), "{shown}");
+    // "WANG" as Debug prints bytes, and the name as text.
+    for claim in ["87, 65, 78, 71", "WANG", "王"] {
+        assert!(!shown.contains(claim), "{shown} shows {claim}");
+    }
+    assert!(shown.len() < 160, "{shown}");
+}
