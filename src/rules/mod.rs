@@ -16,7 +16,7 @@ use alloc::{format, string::String, vec::Vec};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, RulesError};
+use crate::error::{Error, LimitsError, Result, RulesError};
 use crate::model::{Colour, CredentialBody, Disease, IdDigest, Role, Subject, TestOutcome, TestType};
 use crate::verifier::Verified;
 pub use reason::{Age, Reason};
@@ -218,8 +218,22 @@ impl Decision {
 }
 
 impl RuleSet {
+    /// Longest rule set file (JSON text) [`RuleSet::from_json`] reads:
+    /// 64 KiB, many times what [`MAX_RULE_NODES`] requirements take in
+    /// pretty-printed JSON; a longer text is refused before it is parsed.
+    pub const MAX_JSON_LEN: usize = 64 * 1024;
+
     /// Reads a rule set from JSON (a scanner's local file) and checks it.
+    /// A text longer than [`RuleSet::MAX_JSON_LEN`] is refused unread
+    /// (`limits.field_too_long`).
     pub fn from_json(json: &str) -> Result<RuleSet> {
+        if json.len() > RuleSet::MAX_JSON_LEN {
+            return Err(LimitsError::FieldTooLong {
+                field: "rule set",
+                max: RuleSet::MAX_JSON_LEN,
+            }
+            .into());
+        }
         let rules: RuleSet = serde_json::from_str(json).map_err(|e| RulesError::Malformed {
             detail: format!("{e}").chars().take(160).collect(),
         })?;
