@@ -27,6 +27,8 @@ const RESERVE_AT_MOST: usize = 16;
 
 /// Decodes exactly one strictly-encoded CBOR item from `bytes`.
 pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Value> {
+    // The depth bounds the recursion below: never above its ceiling.
+    limits.check()?;
     let mut reader = Reader {
         input: bytes,
         pos: 0,

@@ -345,6 +345,10 @@ layer_error! {
         CborLengthTooLarge => "limits.cbor_length", "a CBOR item claims a length larger than the input";
         /// A text field is longer than the format allows.
         FieldTooLong { field: &'static str, max: usize } => "limits.field_too_long", "the field {field} is longer than {max} bytes";
+        /// A [`Limits`](crate::Limits) value is set above its ceiling
+        /// (`max_cbor_depth` above `Limits::CBOR_DEPTH_CEILING`); refused
+        /// before any input is read.
+        OutOfRange { field: &'static str, max: usize } => "limits.out_of_range", "the limit {field} is set above its ceiling of {max}";
         /// An image has more pixels than `Limits::max_image_pixels`.
         ImageTooLarge { width: u32, height: u32, max: usize } => "limits.image_too_large", "the image is {width}×{height} pixels, more than the {max} pixels allowed";
     }

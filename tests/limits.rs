@@ -404,3 +404,67 @@ fn hostile_json_rule_sets() {
         assert!(peak <= MIB, "{name}: allocated {peak} bytes");
     }
 }
+
+/// `n` arrays of one element nested around a 0.
+fn nested_arrays(n: usize) -> Vec<u8> {
+    let mut deep = vec![0x81; n];
+    deep.push(0x00);
+    deep
+}
+
+/// A caller asking for a depth above the ceiling gets `limits.out_of_range`
+/// before any input is read, from every reader, so no input can recurse
+/// deeper than the ceiling (before the ceiling, a million nested arrays
+/// overflowed the stack here).
+#[test]
+fn a_depth_above_the_ceiling_is_refused_before_reading() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let deep = nested_arrays(1_000_000);
+    for depth in [usize::MAX, 1_000_000, Limits::CBOR_DEPTH_CEILING + 1] {
+        // Items too, or the item limit would stop the recursion first.
+        let limits = Limits::DEFAULT
+            .with_max_cbor_depth(depth)
+            .with_max_cbor_items(2_000_000);
+        assert_eq!(limits.check().map_err(|e| e.code()), Err("limits.out_of_range"));
+        let verifier = verifier().with_limits(limits);
+        let outer = [&[0xd2][..], &deep].concat();
+        let inner = signed(&deep[deep.len() - 40_000..]);
+        for input in [&outer, &inner] {
+            let code = verifier.verify_bytes(input, now()).expect_err("refused").code();
+            assert_eq!(code, "limits.out_of_range");
+        }
+        let code = verifier.verify("QC1:", now()).expect_err("refused").code();
+        assert_eq!(code, "limits.out_of_range", "before the text is read");
+        let state = TrustState::new(&[*root().public_key()]).with_limits(limits);
+        let code = state.check(&outer, now()).expect_err("refused").code();
+        assert_eq!(code, "limits.out_of_range");
+        let code = qrcred::layers::check_cbor(&deep, &limits).expect_err("refused").code();
+        assert_eq!(code, "limits.out_of_range");
+    }
+    assert!(Limits::DEFAULT.with_max_cbor_depth(Limits::CBOR_DEPTH_CEILING).check().is_ok());
+}
+
+/// At the ceiling the readers fit a small stack (256 KiB, a quarter of
+/// wasm's default): a code, a bundle and bare CBOR nested to the ceiling
+/// are read, a million levels refused.
+#[test]
+fn the_depth_ceiling_fits_a_small_stack() {
+    let reader = std::thread::Builder::new().stack_size(256 * 1024).spawn(|| {
+        let limits = Limits::DEFAULT.with_max_cbor_depth(Limits::CBOR_DEPTH_CEILING);
+        // The tag and 63 arrays: 64 levels.
+        assert!(qrcred::layers::check_cbor(&[&[0xd2][..], &nested_arrays(63)].concat(), &limits).is_ok());
+        let deep = nested_arrays(1_000_000);
+        let code = qrcred::layers::check_cbor(&deep, &limits).expect_err("refused").code();
+        assert_eq!(code, "limits.cbor_too_deep");
+        let verifier = verifier().with_limits(limits);
+        // The claims are nested to the ceiling: read, then refused as claims.
+        let code = verifier.verify_bytes(&signed(&nested_arrays(63)), now()).expect_err("not claims").code();
+        assert_eq!(code, "claims.not_a_map");
+        let code = verifier.verify_bytes(&signed(&deep[..40_001]), now()).expect_err("deep").code();
+        assert_eq!(code, "limits.cbor_too_deep");
+        let state = TrustState::new(&[*root().public_key()]).with_limits(limits);
+        let bundle = qrcred::layers::sign_cose(nested_arrays(63), &root()).expect("signs");
+        assert_eq!(state.check(&bundle, now()).expect_err("not a bundle").code(), "trust.not_a_bundle");
+    });
+    reader.expect("spawns").join().expect("no overflow");
+}

@@ -250,6 +250,9 @@ pub(crate) fn bundle_cbor_limits(limits: &Limits) -> Limits {
 /// combination, the leaf's map and its role list.
 pub(crate) const BUNDLE_CBOR_DEPTH: usize = 5 + 2 * (crate::rules::MAX_RULE_DEPTH + 1);
 
+// A bundle's depth is always within the reader's ceiling.
+const _: () = assert!(BUNDLE_CBOR_DEPTH <= Limits::CBOR_DEPTH_CEILING);
+
 fn decode_key(value: Value) -> Result<TrustedKey> {
     let Value::Map(raw) = value else {
         return Err(Layer::Trust.wrong_type("keys"));
