@@ -317,6 +317,9 @@ layer_error! {
         WrongType { field: &'static str } => "claims.wrong_type", "the field {field} has the wrong type";
         /// A claim or field value is out of its allowed range or set.
         InvalidValue { field: &'static str } => "claims.invalid_value", "the field {field} has a value that is not allowed";
+        /// A shown text (a name, `iss`, a site...) holds a control,
+        /// bidirectional or invisible formatting character (SPEC.md §7.6).
+        InvisibleChar { field: &'static str } => "claims.invisible_char", "the field {field} holds a control, bidirectional or invisible formatting character";
         /// A claim or field this version does not define.
         UnknownField { field: String } => "claims.unknown_field", "the field {field} is not defined by this format version";
         /// The body holds no credential kind or more than one.

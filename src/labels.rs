@@ -98,6 +98,7 @@ pub(crate) const DEFAULT_LABELS: &[(&str, &str, &str)] = &[
     ("claims.missing", "Code content incomplete", "凭证内容不完整"),
     ("claims.wrong_type", "Code content invalid", "凭证内容无效"),
     ("claims.invalid_value", "Code content invalid", "凭证内容无效"),
+    ("claims.invisible_char", "Code content invalid", "凭证内容无效"),
     (
         "claims.unknown_field",
         "Code format too new for this scanner",

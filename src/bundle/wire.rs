@@ -20,6 +20,7 @@ use crate::error::{Result, TimeError, TrustError};
 use crate::fields::{Fields, Layer, int};
 use crate::keys::{Kid, PublicKey};
 use crate::limits::Limits;
+use crate::model::has_invisible;
 use crate::rules::RuleSet;
 use crate::trust::{KeyState, KindSet, TrustedKey};
 
@@ -267,13 +268,13 @@ fn decode_key(value: Value) -> Result<TrustedKey> {
         return Err(f.invalid(1));
     }
     let issuer = f.text(3)?;
-    if issuer.is_empty() || issuer.len() > MAX_ISSUER {
+    if issuer.is_empty() || issuer.len() > MAX_ISSUER || has_invisible(&issuer) {
         return Err(f.invalid(3));
     }
     let display_name = f.opt_text(4)?;
     if display_name
         .as_ref()
-        .is_some_and(|n| n.is_empty() || n.len() > MAX_NAME)
+        .is_some_and(|n| n.is_empty() || n.len() > MAX_NAME || has_invisible(n))
     {
         return Err(f.invalid(4));
     }
@@ -311,7 +312,7 @@ fn decode_key(value: Value) -> Result<TrustedKey> {
 
 fn decode_labels(value: Value) -> Result<Labels> {
     let text = |v: Value, max: usize| match v {
-        Value::Text(t) if !t.is_empty() && t.len() <= max => Ok(t),
+        Value::Text(t) if !t.is_empty() && t.len() <= max && !has_invisible(&t) => Ok(t),
         Value::Text(_) => Err(Layer::Trust.invalid("labels")),
         _ => Err(Layer::Trust.wrong_type("labels")),
     };

@@ -246,10 +246,11 @@ impl RuleSet {
         serde_json::to_string_pretty(self).map_err(|e| RulesError::Malformed { detail: format!("{e}") }.into())
     }
 
-    /// Checks the rule set: name length, windows in range, depth, size,
+    /// Checks the rule set: name length and characters (no control or
+    /// invisible character, SPEC.md §7.6), windows in range, depth, size,
     /// no empty combinations, no empty role list, no test rule accepting nothing.
     pub fn check(&self) -> Result<()> {
-        if self.name.is_empty() || self.name.len() > 64 {
+        if self.name.is_empty() || self.name.len() > 64 || crate::model::has_invisible(&self.name) {
             return Err(RulesError::InvalidValue { field: "name" }.into());
         }
         let mut nodes = 0;
