@@ -262,11 +262,23 @@ fn codes_declaring_huge_nested_arrays_and_maps() {
     let nested_arrays = nested_declared(&[0xd2], 15, false, len, items);
     let nested_maps = nested_declared(&[0xd2], 15, true, len, items);
     for (name, input, code) in [
-        ("array", wide_declared(&[0xd2], false, len), "limits.cbor_too_many_items"),
+        (
+            "array",
+            wide_declared(&[0xd2], false, len),
+            "limits.cbor_too_many_items",
+        ),
         ("map", wide_declared(&[0xd2], true, len), "limits.cbor_too_many_items"),
         // Each declaring what the bytes left allow (8 MiB reserved before the fix).
-        ("nested arrays, bytes", nested_declared(&[0xd2], 15, false, len, usize::MAX), "limits.cbor_too_many_items"),
-        ("nested maps, bytes", nested_declared(&[0xd2], 15, true, len, usize::MAX), "limits.cbor_too_many_items"),
+        (
+            "nested arrays, bytes",
+            nested_declared(&[0xd2], 15, false, len, usize::MAX),
+            "limits.cbor_too_many_items",
+        ),
+        (
+            "nested maps, bytes",
+            nested_declared(&[0xd2], 15, true, len, usize::MAX),
+            "limits.cbor_too_many_items",
+        ),
         // Each declaring what the item limit has left: read until it runs out.
         ("nested arrays", nested_arrays.clone(), "limits.cbor_too_many_items"),
         // The innermost map is read whole: its keys are all 0.
@@ -283,7 +295,10 @@ fn codes_declaring_huge_nested_arrays_and_maps() {
     ] {
         let cose = signed(&input[..len - 200]);
         let code = refused_code_cheaply(name, &cose, false);
-        assert!(code.starts_with("limits.") || code.starts_with("cbor."), "{name}: {code}");
+        assert!(
+            code.starts_with("limits.") || code.starts_with("cbor."),
+            "{name}: {code}"
+        );
     }
 }
 
@@ -322,13 +337,37 @@ fn bundles_declaring_huge_arrays_and_maps_before_the_signature() {
         cose
     };
     for (name, bytes, code) in [
-        ("array", wide_declared(&[0xd2], false, 16 * MIB), "limits.cbor_too_many_items"),
-        ("array", wide_declared(&[0xd2], false, max), "limits.cbor_too_many_items"),
-        ("map", wide_declared(&[0xd2], true, 16 * MIB), "limits.cbor_too_many_items"),
+        (
+            "array",
+            wide_declared(&[0xd2], false, 16 * MIB),
+            "limits.cbor_too_many_items",
+        ),
+        (
+            "array",
+            wide_declared(&[0xd2], false, max),
+            "limits.cbor_too_many_items",
+        ),
+        (
+            "map",
+            wide_declared(&[0xd2], true, 16 * MIB),
+            "limits.cbor_too_many_items",
+        ),
         ("map", wide_declared(&[0xd2], true, max), "limits.cbor_too_many_items"),
-        ("nested arrays", nested_declared(&[0xd2], 40, false, max, items), "limits.cbor_too_deep"),
-        ("nested maps", nested_declared(&[0xd2], 40, true, max, items), "limits.cbor_too_deep"),
-        ("nested arrays", nested_declared(&[0xd2], 20, false, 16 * MIB, items), "limits.cbor_too_many_items"),
+        (
+            "nested arrays",
+            nested_declared(&[0xd2], 40, false, max, items),
+            "limits.cbor_too_deep",
+        ),
+        (
+            "nested maps",
+            nested_declared(&[0xd2], 40, true, max, items),
+            "limits.cbor_too_deep",
+        ),
+        (
+            "nested arrays",
+            nested_declared(&[0xd2], 20, false, 16 * MIB, items),
+            "limits.cbor_too_many_items",
+        ),
         ("protected header map", protected_map, "limits.cbor_too_many_items"),
     ] {
         assert_eq!(refused_bundle_cheaply(name, &bytes), code, "{name}");
@@ -362,7 +401,15 @@ fn signed_bundles_with_hostile_rule_sets() {
     // {"require": {"all_of": [{"any_of": [...], ...
     let mut nested = start.clone();
     for level in 0..12 {
-        nested.extend([&[0xa1][..], &text("require"), &[0xa1], &text(["all_of", "any_of"][level % 2])].concat());
+        nested.extend(
+            [
+                &[0xa1][..],
+                &text("require"),
+                &[0xa1],
+                &text(["all_of", "any_of"][level % 2]),
+            ]
+            .concat(),
+        );
         // Within the bundle item limit, so each level is read.
         let left = (4 * MIB - nested.len() - 9).min(Limits::DEFAULT.max_bundle_items - 8 * (level + 1));
         nested.extend(head(4, left as u64));
@@ -395,11 +442,18 @@ fn hostile_json_rule_sets() {
         ("deep", deep, "limits.field_too_long"),
         ("wide", many(100_000), "limits.field_too_long"),
         ("wide within the length limit", fitting, "rules.too_large"),
-        ("deep within the length limit", format!("{start}{}", r#"{"all_of":["#.repeat(5000)), "rules.malformed"),
+        (
+            "deep within the length limit",
+            format!("{start}{}", r#"{"all_of":["#.repeat(5000)),
+            "rules.malformed",
+        ),
     ] {
         let (result, peak) = peak_during(|| RuleSet::from_json(&json));
         let got = result.expect_err("must be refused").code();
-        eprintln!("{name} JSON rule set: {got}, peak {peak} bytes for {} bytes", json.len());
+        eprintln!(
+            "{name} JSON rule set: {got}, peak {peak} bytes for {} bytes",
+            json.len()
+        );
         assert_eq!(got, code, "{name}");
         assert!(peak <= MIB, "{name}: allocated {peak} bytes");
     }
@@ -441,7 +495,12 @@ fn a_depth_above_the_ceiling_is_refused_before_reading() {
         let code = qrcred::layers::check_cbor(&deep, &limits).expect_err("refused").code();
         assert_eq!(code, "limits.out_of_range");
     }
-    assert!(Limits::DEFAULT.with_max_cbor_depth(Limits::CBOR_DEPTH_CEILING).check().is_ok());
+    assert!(
+        Limits::DEFAULT
+            .with_max_cbor_depth(Limits::CBOR_DEPTH_CEILING)
+            .check()
+            .is_ok()
+    );
 }
 
 /// At the ceiling the readers fit a small stack (256 KiB, a quarter of
@@ -458,13 +517,22 @@ fn the_depth_ceiling_fits_a_small_stack() {
         assert_eq!(code, "limits.cbor_too_deep");
         let verifier = verifier().with_limits(limits);
         // The claims are nested to the ceiling: read, then refused as claims.
-        let code = verifier.verify_bytes(&signed(&nested_arrays(63)), now()).expect_err("not claims").code();
+        let code = verifier
+            .verify_bytes(&signed(&nested_arrays(63)), now())
+            .expect_err("not claims")
+            .code();
         assert_eq!(code, "claims.not_a_map");
-        let code = verifier.verify_bytes(&signed(&deep[..40_001]), now()).expect_err("deep").code();
+        let code = verifier
+            .verify_bytes(&signed(&deep[..40_001]), now())
+            .expect_err("deep")
+            .code();
         assert_eq!(code, "limits.cbor_too_deep");
         let state = TrustState::new(&[*root().public_key()]).with_limits(limits);
         let bundle = qrcred::layers::sign_cose(nested_arrays(63), &root()).expect("signs");
-        assert_eq!(state.check(&bundle, now()).expect_err("not a bundle").code(), "trust.not_a_bundle");
+        assert_eq!(
+            state.check(&bundle, now()).expect_err("not a bundle").code(),
+            "trust.not_a_bundle"
+        );
     });
     reader.expect("spawns").join().expect("no overflow");
 }

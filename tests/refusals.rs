@@ -480,7 +480,10 @@ fn invisible_characters_are_refused_in_shown_text() {
         draft.sign(&root)
     };
     assert!(bundle("西安市卫健委", "Green code").is_ok());
-    for (display, label) in [("西安市\u{202E}卫健委", "Green code"), ("西安市卫健委", "Green\u{200B} code")] {
+    for (display, label) in [
+        ("西安市\u{202E}卫健委", "Green code"),
+        ("西安市卫健委", "Green\u{200B} code"),
+    ] {
         let code = bundle(display, label).expect_err("refused").code();
         assert_eq!(code, "trust.invalid_value", "{display:?} {label:?}");
     }
@@ -490,5 +493,8 @@ fn invisible_characters_are_refused_in_shown_text() {
         ))
     };
     assert!(rules("Gate A").is_ok());
-    assert_eq!(rules("Gate\u{202E} A").expect_err("refused").code(), "rules.invalid_value");
+    assert_eq!(
+        rules("Gate\u{202E} A").expect_err("refused").code(),
+        "rules.invalid_value"
+    );
 }

@@ -232,7 +232,9 @@ mod tests {
         // Just outside: the space, tilde, no-break space, hyphen, LRM's
         // neighbour U+2010, the word joiner's neighbour U+205F (a space),
         // U+FFFC (object replacement, a symbol).
-        for c in [' ', '~', '\u{A0}', '\u{AC}', '\u{200A}', '\u{2010}', '\u{2027}', '\u{205F}', '\u{FFFC}'] {
+        for c in [
+            ' ', '~', '\u{A0}', '\u{AC}', '\u{200A}', '\u{2010}', '\u{2027}', '\u{205F}', '\u{FFFC}',
+        ] {
             assert!(!has_invisible(&c.to_string()), "{c:?}");
         }
         assert_eq!(

@@ -219,7 +219,7 @@ impl Decision {
 
 impl RuleSet {
     /// Longest rule set file (JSON text) [`RuleSet::from_json`] reads:
-    /// 64 KiB, many times what [`MAX_RULE_NODES`] requirements take in
+    /// 64 KiB, many times what the 64 requirements a rule set may hold take in
     /// pretty-printed JSON; a longer text is refused before it is parsed.
     pub const MAX_JSON_LEN: usize = 64 * 1024;
 
