@@ -5,8 +5,13 @@
 //! duplicate map keys, no floats or simple values other than false, true
 //! and null, valid UTF-8, exactly one item with no trailing bytes. Depth,
 //! item count and every declared length are bounded before anything is
-//! allocated. Map key order is not enforced when reading, so codes from
-//! encoders that do not sort keys still verify.
+//! allocated: a container declaring more elements than the item limit has
+//! left is refused at once, and any other reserves room for at most
+//! [`RESERVE_AT_MOST`] elements, the rest growing as elements are actually
+//! read, so memory follows the items read, never a count a hostile input
+//! declares. Map key order is
+//! not enforced when reading, so codes from encoders that do not sort keys
+//! still verify.
 //!
 //! Write: RFC 8949 §4.2.1 core deterministic encoding (maps built with
 //! [`map`] are sorted by the bytes of their encoded keys).
@@ -17,8 +22,13 @@ use ciborium::value::{Integer, Value};
 use crate::error::{CborError, Error, LimitsError, Result};
 use crate::limits::Limits;
 
+/// Most elements reserved up front for a container, whatever it declares.
+const RESERVE_AT_MOST: usize = 16;
+
 /// Decodes exactly one strictly-encoded CBOR item from `bytes`.
 pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Value> {
+    // The depth bounds the recursion below: never above its ceiling.
+    limits.check()?;
     let mut reader = Reader {
         input: bytes,
         pos: 0,
@@ -162,6 +172,22 @@ impl Reader<'_> {
         fits.ok_or_else(|| LimitsError::CborLengthTooLarge.into())
     }
 
+    /// The room to reserve for a container declaring `n` elements of
+    /// `per_element` items each. A count the item limit cannot hold is
+    /// refused at once (the container could never be read whole); any other
+    /// reserves at most [`RESERVE_AT_MOST`] elements, and the vector grows
+    /// as elements arrive.
+    fn reservation(&self, n: usize, per_element: usize) -> Result<usize> {
+        let items_left = self.limits.max_cbor_items.saturating_sub(self.items);
+        if n.saturating_mul(per_element) > items_left {
+            return Err(LimitsError::CborTooManyItems {
+                max: self.limits.max_cbor_items,
+            }
+            .into());
+        }
+        Ok(n.min(RESERVE_AT_MOST))
+    }
+
     fn item(&mut self, depth: usize) -> Result<Value> {
         self.items += 1;
         if self.items > self.limits.max_cbor_items {
@@ -208,7 +234,7 @@ impl Reader<'_> {
         match major {
             4 => {
                 let n = self.length(info, 1)?;
-                let mut items = Vec::with_capacity(n);
+                let mut items = Vec::with_capacity(self.reservation(n, 1)?);
                 for _ in 0..n {
                     items.push(self.item(depth)?);
                 }
@@ -224,8 +250,9 @@ impl Reader<'_> {
 
     fn map(&mut self, info: u8, depth: usize) -> Result<Value> {
         let n = self.length(info, 2)?;
-        let mut entries = Vec::with_capacity(n);
-        let mut keys: Vec<&[u8]> = Vec::with_capacity(n);
+        let reserve = self.reservation(n, 2)?;
+        let mut entries = Vec::with_capacity(reserve);
+        let mut keys: Vec<&[u8]> = Vec::with_capacity(reserve);
         let input = self.input;
         for _ in 0..n {
             let start = self.pos;

@@ -85,8 +85,10 @@ fn sig_structure(protected: &[u8], document: Document, payload: &[u8]) -> Vec<u8
 
 /// A parsed COSE_Sign1 whose signature has not been checked.
 ///
-/// Only the algorithm and key id can be read from it.
-#[derive(Debug, Clone)]
+/// Only the algorithm and key id can be read from it; its `Debug` shows
+/// those and the lengths, never the payload (unverified claims must not
+/// reach a log through `{:?}`).
+#[derive(Clone)]
 pub struct UnverifiedSign1 {
     document: Document,
     alg: i64,
@@ -94,6 +96,17 @@ pub struct UnverifiedSign1 {
     protected: Vec<u8>,
     payload: Vec<u8>,
     signature: [u8; 64],
+}
+
+impl core::fmt::Debug for UnverifiedSign1 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("UnverifiedSign1")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .field("protected_len", &self.protected.len())
+            .field("payload_len", &self.payload.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl UnverifiedSign1 {

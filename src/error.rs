@@ -317,6 +317,9 @@ layer_error! {
         WrongType { field: &'static str } => "claims.wrong_type", "the field {field} has the wrong type";
         /// A claim or field value is out of its allowed range or set.
         InvalidValue { field: &'static str } => "claims.invalid_value", "the field {field} has a value that is not allowed";
+        /// A shown text (a name, `iss`, a site...) holds a control,
+        /// bidirectional or invisible formatting character (SPEC.md §7.6).
+        InvisibleChar { field: &'static str } => "claims.invisible_char", "the field {field} holds a control, bidirectional or invisible formatting character";
         /// A claim or field this version does not define.
         UnknownField { field: String } => "claims.unknown_field", "the field {field} is not defined by this format version";
         /// The body holds no credential kind or more than one.
@@ -345,6 +348,10 @@ layer_error! {
         CborLengthTooLarge => "limits.cbor_length", "a CBOR item claims a length larger than the input";
         /// A text field is longer than the format allows.
         FieldTooLong { field: &'static str, max: usize } => "limits.field_too_long", "the field {field} is longer than {max} bytes";
+        /// A [`Limits`](crate::Limits) value is set above its ceiling
+        /// (`max_cbor_depth` above `Limits::CBOR_DEPTH_CEILING`); refused
+        /// before any input is read.
+        OutOfRange { field: &'static str, max: usize } => "limits.out_of_range", "the limit {field} is set above its ceiling of {max}";
         /// An image has more pixels than `Limits::max_image_pixels`.
         ImageTooLarge { width: u32, height: u32, max: usize } => "limits.image_too_large", "the image is {width}×{height} pixels, more than the {max} pixels allowed";
     }

@@ -1,5 +1,7 @@
 //! Bounds on every untrusted size.
 
+use crate::error::{LimitsError, Result};
+
 /// Bounds applied to untrusted input before and while it is decoded.
 ///
 /// The defaults fit every code a QR symbol can carry with a wide margin and
@@ -13,7 +15,10 @@ pub struct Limits {
     pub max_text_len: usize,
     /// Largest payload that zlib may inflate to. Default 16 KiB.
     pub max_inflated_len: usize,
-    /// Deepest CBOR nesting (arrays, maps and tags). Default 16.
+    /// Deepest CBOR nesting (arrays, maps and tags). Default 16; at most
+    /// [`Limits::CBOR_DEPTH_CEILING`] (the reader recurses once per level,
+    /// so the ceiling bounds its stack): limits set above it are refused
+    /// with `limits.out_of_range` before any input is read.
     pub max_cbor_depth: usize,
     /// Most CBOR items in one decoded structure. Default 512.
     pub max_cbor_items: usize,
@@ -33,6 +38,12 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The highest `max_cbor_depth` a reader accepts: 64 levels, four times
+    /// what a code needs and well above a trust bundle's 23. The CBOR
+    /// reader recurses once per level; at 64 levels it needs a few tens of
+    /// kilobytes of stack (tested in a 256 KiB thread).
+    pub const CBOR_DEPTH_CEILING: usize = 64;
+
     /// The default limits, usable in `const` context.
     pub const DEFAULT: Limits = Limits {
         max_text_len: 4296,
@@ -56,7 +67,10 @@ impl Limits {
         self
     }
 
-    /// Replaces `max_cbor_depth`.
+    /// Replaces `max_cbor_depth`. A value above
+    /// [`Limits::CBOR_DEPTH_CEILING`] is kept here (so this stays usable in
+    /// `const` context) and refused by [`Limits::check`], which every
+    /// reader of codes and bundles calls before reading its input.
     pub const fn with_max_cbor_depth(mut self, n: usize) -> Self {
         self.max_cbor_depth = n;
         self
@@ -84,6 +98,23 @@ impl Limits {
     pub const fn with_max_image_pixels(mut self, n: usize) -> Self {
         self.max_image_pixels = n;
         self
+    }
+}
+
+impl Limits {
+    /// Checks that every bound is within its ceiling: `limits.out_of_range`
+    /// when `max_cbor_depth` is above [`Limits::CBOR_DEPTH_CEILING`].
+    /// Verifiers, trust states and the CBOR reader call it before reading
+    /// any input, so out-of-range limits are refused before they are used;
+    /// call it where the limits are built to refuse them there.
+    pub const fn check(&self) -> Result<()> {
+        if self.max_cbor_depth > Limits::CBOR_DEPTH_CEILING {
+            return Err(crate::error::Error::Limits(LimitsError::OutOfRange {
+                field: "max_cbor_depth",
+                max: Limits::CBOR_DEPTH_CEILING,
+            }));
+        }
+        Ok(())
     }
 }
 

@@ -27,6 +27,9 @@ use crate::trust::{KeyResolver, RevocationId, TrustedKey};
 use crate::{base45, compression, prefix};
 
 /// A code that parsed but whose signature has not been checked.
+///
+/// Its `Debug` shows only the algorithm, the key id and the lengths of the
+/// protected header and payload: nothing of the unverified claims.
 #[derive(Debug, Clone)]
 pub struct UnverifiedCode {
     sign1: UnverifiedSign1,
@@ -35,6 +38,7 @@ pub struct UnverifiedCode {
 impl UnverifiedCode {
     /// Parses a code text down to its COSE structure, within `limits`.
     pub fn parse(text: &str, limits: &Limits) -> Result<Self> {
+        limits.check()?;
         if text.len() > limits.max_text_len {
             return Err(LimitsError::TextTooLong {
                 max: limits.max_text_len,
@@ -51,6 +55,7 @@ impl UnverifiedCode {
 
     /// Parses payload bytes (the Base45-decoded form), within `limits`.
     pub fn parse_bytes(payload: Vec<u8>, limits: &Limits) -> Result<Self> {
+        limits.check()?;
         let cose = compression::decompress(payload, limits)?;
         Ok(UnverifiedCode {
             sign1: UnverifiedSign1::parse(&cose, limits, Document::Code)?,

@@ -408,3 +408,93 @@ fn unknown_public_key_bytes_are_refused() {
         "key.invalid_encoding"
     );
 }
+
+/// `{:?}` of a parsed but unverified code shows what finds the key (alg,
+/// kid) and lengths, never the claims: an unverified payload must not
+/// reach a log.
+#[test]
+fn debug_of_an_unverified_code_shows_no_claims() {
+    let code = qrcred::UnverifiedCode::parse(&issue(), &Limits::DEFAULT).expect("parses");
+    let shown = format!("{code:?}");
+    let kid = format!("{:?}", key().kid());
+    assert!(shown.contains("alg: -8") && shown.contains(&kid), "{shown}");
+    assert!(shown.contains("payload_len: "), "{shown}");
+    // "WANG" as Debug prints bytes, and the name as text.
+    for claim in ["87, 65, 78, 71", "WANG", "王"] {
+        assert!(!shown.contains(claim), "{shown} shows {claim}");
+    }
+    assert!(shown.len() < 160, "{shown}");
+}
+
+/// Control, bidirectional and invisible formatting characters are refused
+/// in every shown text at issue (`claims.invisible_char`; the vectors
+/// `claims_invisible_char_*` cover verifying), in a trust bundle's issuer
+/// names and labels, and in a rule set's name; names in any script pass.
+#[test]
+fn invisible_characters_are_refused_in_shown_text() {
+    let issue_as = |issuer: &str, family: &str, given: &str| {
+        let mut credential = status();
+        credential.subject = Subject::new(family, given, BirthDate::Year(1990));
+        Issuer::new(key(), issuer)
+            .with_iss_claim(true)
+            .issue(&credential, TimeDelta::hours(24), now())
+    };
+    for (family, given) in [
+        ("王\u{202E}明", "小明"),
+        ("王\u{0}", "小明"),
+        ("王", "小\u{200B}明"),
+        ("王", "\u{2067}小明\u{2069}"),
+        ("Smith\u{AD}", "John"),
+        ("王", "小明\u{E0041}"),
+        ("王\u{2028}", "小明"),
+        ("王", "小明\u{85}"),
+    ] {
+        let code = issue_as(ISSUER, family, given).expect_err("refused").code();
+        assert_eq!(code, "claims.invisible_char", "{family:?} {given:?}");
+    }
+    let code = issue_as("CN-SN-XA\u{200E}", "王", "小明").expect_err("refused").code();
+    assert_eq!(code, "claims.invisible_char", "iss");
+    for (family, given) in [
+        ("Müller", "Zoë"),
+        ("محمد", "علي"),
+        ("Иванов", "Пётр"),
+        ("김", "민준"),
+        ("O'Brien-Smith", "Mary Ann"),
+        ("สมชาย", "ใจดี"),
+        ("阿卜杜拉·买买提", "艾力"),
+    ] {
+        let text = issue_as(ISSUER, family, given).expect("issues");
+        let verified = Verifier::new(store()).verify(&text, now()).expect("verifies");
+        assert_eq!(verified.credential().subject.family_name, family);
+    }
+
+    let root = IssuerKey::from_seed(&[0xA0; 32]);
+    let bundle = |display: &str, label: &str| {
+        let mut draft = qrcred::BundleDraft::new(1, now(), TimeDelta::days(7));
+        draft.add_key(TrustedKey::new(*key().public_key(), ISSUER).with_display_name(display));
+        draft
+            .labels
+            .entry("en".into())
+            .or_default()
+            .insert("status.green".into(), label.into());
+        draft.sign(&root)
+    };
+    assert!(bundle("西安市卫健委", "Green code").is_ok());
+    for (display, label) in [
+        ("西安市\u{202E}卫健委", "Green code"),
+        ("西安市卫健委", "Green\u{200B} code"),
+    ] {
+        let code = bundle(display, label).expect_err("refused").code();
+        assert_eq!(code, "trust.invalid_value", "{display:?} {label:?}");
+    }
+    let rules = |name: &str| {
+        qrcred::RuleSet::from_json(&format!(
+            r#"{{"version": 1, "name": "{name}", "require": {{"recovery": {{}}}}}}"#
+        ))
+    };
+    assert!(rules("Gate A").is_ok());
+    assert_eq!(
+        rules("Gate\u{202E} A").expect_err("refused").code(),
+        "rules.invalid_value"
+    );
+}

@@ -526,8 +526,11 @@ fn malformed_rule_sets_are_refused_with_codes() {
         "rules.too_large"
     );
     // A very deep JSON document is refused without exhausting the stack.
-    let bomb = "[".repeat(100_000);
+    let bomb = "[".repeat(60_000);
     assert_eq!(code(&bomb), "rules.malformed");
+    // A longer text is refused unread.
+    let bomb = "[".repeat(RuleSet::MAX_JSON_LEN + 1);
+    assert_eq!(code(&bomb), "limits.field_too_long");
 }
 
 /// A rule set of `levels` nested `any_of` around a recovery rule.

@@ -9,7 +9,14 @@ use super::wire::{self, Cbor, set, unset};
 
 /// Every case of this module.
 pub fn cases(fx: &Fixture) -> Result<Vec<Case>> {
-    Ok([body_structure(fx), body_fields(fx), subject_values(fx), kind_values(fx)].concat())
+    Ok([
+        body_structure(fx),
+        body_fields(fx),
+        subject_values(fx),
+        kind_values(fx),
+        shown_text(fx),
+    ]
+    .concat())
 }
 
 /// The body map: subject and exactly one kind.
@@ -220,6 +227,46 @@ fn kind_values(fx: &Fixture) -> Vec<Case> {
             "a recovery whose valid_until (2026-10-12) is before valid_from (2027-03-30)",
             with_kind(5, recovery),
             "claims.invalid_value",
+        ),
+    ]
+}
+
+/// Shown texts holding a control, bidirectional or invisible formatting
+/// character (SPEC.md §7.6), one case per kind of character.
+fn shown_text(fx: &Fixture) -> Vec<Case> {
+    let s = |n, d, c: Cbor| signed(fx, n, d, c.encode(), "claims.invisible_char");
+    let subj = |k, v: &str| with_subject(set(wire::subject(), k, Cbor::text(v)));
+    let site = |v: &str| with_kind(6, vec![(1, Cbor::text(v)), (3, Cbor::Uint(0))]);
+    vec![
+        s(
+            "claims_invisible_char_family_name_rlo",
+            "the family name \"王\\u202e明\" holds a right-to-left override",
+            subj(1, "王\u{202E}明"),
+        ),
+        s(
+            "claims_invisible_char_family_name_nul",
+            "the family name \"王\\u0000\" ends in NUL",
+            subj(1, "王\u{0}"),
+        ),
+        s(
+            "claims_invisible_char_given_name_zero_width_space",
+            "the given name \"小\\u200b明\" holds a zero-width space",
+            subj(2, "小\u{200B}明"),
+        ),
+        s(
+            "claims_invisible_char_given_name_isolate",
+            "the given name is wrapped in a right-to-left isolate (U+2067 ... U+2069)",
+            subj(2, "\u{2067}小明\u{2069}"),
+        ),
+        s(
+            "claims_invisible_char_site_bom",
+            "an access pass site starting with a byte order mark (U+FEFF)",
+            site("\u{FEFF}XA-YANTA-017"),
+        ),
+        s(
+            "claims_invisible_char_iss_line_feed",
+            "an iss ending in a line feed (U+000A)",
+            Cbor::map(set(status(), 1, Cbor::text("CN-SN-XA\n"))),
         ),
     ]
 }

@@ -193,6 +193,12 @@ fn lowered_limits(base: &Case) -> Vec<Case> {
             "limits.cbor_too_deep",
         ),
         l(
+            "limits_out_of_range_cbor_depth",
+            "max_cbor_depth = 65, above the ceiling of 64: the limits are refused before the code is read",
+            d.with_max_cbor_depth(Limits::CBOR_DEPTH_CEILING + 1),
+            "limits.out_of_range",
+        ),
+        l(
             "limits_cbor_too_many_items_lowered",
             "max_cbor_items = 22: the claims hold 23 items",
             d.with_max_cbor_items(22),

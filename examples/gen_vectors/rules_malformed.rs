@@ -94,8 +94,8 @@ pub fn cases(w: &World) -> Result<Vec<MalformedCase>> {
         ),
         json_only(
             "rules_json_nesting_bomb",
-            "100 000 opening brackets: refused without exhausting the stack",
-            &"[".repeat(100_000),
+            "60 000 opening brackets (within the 64 KiB length limit): refused without exhausting the stack",
+            &"[".repeat(60_000),
             "rules.malformed",
         ),
         both(

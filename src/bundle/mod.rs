@@ -57,6 +57,7 @@ impl TrustBundle {
     /// Checks the root signature and reads the contents; the state checks
     /// (rollback, future issue time, clock) are [`TrustState::check`]'s.
     fn open(bytes: &[u8], roots: &[PublicKey], limits: &Limits) -> Result<TrustBundle> {
+        limits.check()?;
         if bytes.len() > limits.max_bundle_len {
             return Err(TrustError::TooLarge {
                 max: limits.max_bundle_len,

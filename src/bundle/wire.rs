@@ -20,6 +20,7 @@ use crate::error::{Result, TimeError, TrustError};
 use crate::fields::{Fields, Layer, int};
 use crate::keys::{Kid, PublicKey};
 use crate::limits::Limits;
+use crate::model::has_invisible;
 use crate::rules::RuleSet;
 use crate::trust::{KeyState, KindSet, TrustedKey};
 
@@ -250,6 +251,9 @@ pub(crate) fn bundle_cbor_limits(limits: &Limits) -> Limits {
 /// combination, the leaf's map and its role list.
 pub(crate) const BUNDLE_CBOR_DEPTH: usize = 5 + 2 * (crate::rules::MAX_RULE_DEPTH + 1);
 
+// A bundle's depth is always within the reader's ceiling.
+const _: () = assert!(BUNDLE_CBOR_DEPTH <= Limits::CBOR_DEPTH_CEILING);
+
 fn decode_key(value: Value) -> Result<TrustedKey> {
     let Value::Map(raw) = value else {
         return Err(Layer::Trust.wrong_type("keys"));
@@ -264,13 +268,13 @@ fn decode_key(value: Value) -> Result<TrustedKey> {
         return Err(f.invalid(1));
     }
     let issuer = f.text(3)?;
-    if issuer.is_empty() || issuer.len() > MAX_ISSUER {
+    if issuer.is_empty() || issuer.len() > MAX_ISSUER || has_invisible(&issuer) {
         return Err(f.invalid(3));
     }
     let display_name = f.opt_text(4)?;
     if display_name
         .as_ref()
-        .is_some_and(|n| n.is_empty() || n.len() > MAX_NAME)
+        .is_some_and(|n| n.is_empty() || n.len() > MAX_NAME || has_invisible(n))
     {
         return Err(f.invalid(4));
     }
@@ -308,7 +312,7 @@ fn decode_key(value: Value) -> Result<TrustedKey> {
 
 fn decode_labels(value: Value) -> Result<Labels> {
     let text = |v: Value, max: usize| match v {
-        Value::Text(t) if !t.is_empty() && t.len() <= max => Ok(t),
+        Value::Text(t) if !t.is_empty() && t.len() <= max && !has_invisible(&t) => Ok(t),
         Value::Text(_) => Err(Layer::Trust.invalid("labels")),
         _ => Err(Layer::Trust.wrong_type("labels")),
     };

@@ -159,7 +159,8 @@ impl Credential {
     }
 }
 
-/// Checks a free-text field: not empty, at most `max` bytes of UTF-8.
+/// Checks a free-text field: not empty, at most `max` bytes of UTF-8, no
+/// invisible character ([`has_invisible`]).
 pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> Result<()> {
     if value.is_empty() {
         return Err(ClaimsError::InvalidValue { field }.into());
@@ -167,7 +168,47 @@ pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> Result
     if value.len() > max {
         return Err(LimitsError::FieldTooLong { field, max }.into());
     }
+    if has_invisible(value) {
+        return Err(ClaimsError::InvisibleChar { field }.into());
+    }
     Ok(())
+}
+
+/// The characters no shown text may hold (SPEC.md §7.6): every control
+/// (general category Cc), format (Cf, which holds the bidirectional
+/// embeddings, overrides, isolates and marks, the zero-width characters,
+/// the soft hyphen and the byte order mark) and line or paragraph separator
+/// (Zl, Zp) of Unicode 15. Each can make a signed text display as another
+/// (U+202E reverses what follows) or hide part of it.
+const INVISIBLE: &[(char, char)] = &[
+    ('\u{0000}', '\u{001F}'),
+    ('\u{007F}', '\u{009F}'),
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{0600}', '\u{0605}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{06DD}', '\u{06DD}'),
+    ('\u{070F}', '\u{070F}'),
+    ('\u{0890}', '\u{0891}'),
+    ('\u{08E2}', '\u{08E2}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{2028}', '\u{202E}'),
+    ('\u{2060}', '\u{206F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+    ('\u{110BD}', '\u{110BD}'),
+    ('\u{110CD}', '\u{110CD}'),
+    ('\u{13430}', '\u{1343F}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0001}', '\u{E0001}'),
+    ('\u{E0020}', '\u{E007F}'),
+];
+
+/// Whether `text` holds a character of [`INVISIBLE`].
+pub(crate) fn has_invisible(text: &str) -> bool {
+    text.chars()
+        .any(|c| INVISIBLE.iter().any(|&(low, high)| (low..=high).contains(&c)))
 }
 
 /// Checks an ISO 3166-1 alpha-2 country code (two upper-case letters).
@@ -176,5 +217,29 @@ pub(crate) fn check_country(field: &'static str, value: &str) -> Result<()> {
         Ok(())
     } else {
         Err(ClaimsError::InvalidValue { field }.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_ranges_and_their_neighbours() {
+        for &(low, high) in INVISIBLE {
+            assert!(has_invisible(&low.to_string()) && has_invisible(&high.to_string()));
+        }
+        // Just outside: the space, tilde, no-break space, hyphen, LRM's
+        // neighbour U+2010, the word joiner's neighbour U+205F (a space),
+        // U+FFFC (object replacement, a symbol).
+        for c in [
+            ' ', '~', '\u{A0}', '\u{AC}', '\u{200A}', '\u{2010}', '\u{2027}', '\u{205F}', '\u{FFFC}',
+        ] {
+            assert!(!has_invisible(&c.to_string()), "{c:?}");
+        }
+        assert_eq!(
+            check_text("subject.family_name", "王\u{202E}", 80).map_err(|e| e.code()),
+            Err("claims.invisible_char")
+        );
     }
 }

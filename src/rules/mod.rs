@@ -16,7 +16,7 @@ use alloc::{format, string::String, vec::Vec};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, RulesError};
+use crate::error::{Error, LimitsError, Result, RulesError};
 use crate::model::{Colour, CredentialBody, Disease, IdDigest, Role, Subject, TestOutcome, TestType};
 use crate::verifier::Verified;
 pub use reason::{Age, Reason};
@@ -218,8 +218,22 @@ impl Decision {
 }
 
 impl RuleSet {
+    /// Longest rule set file (JSON text) [`RuleSet::from_json`] reads:
+    /// 64 KiB, many times what the 64 requirements a rule set may hold take in
+    /// pretty-printed JSON; a longer text is refused before it is parsed.
+    pub const MAX_JSON_LEN: usize = 64 * 1024;
+
     /// Reads a rule set from JSON (a scanner's local file) and checks it.
+    /// A text longer than [`RuleSet::MAX_JSON_LEN`] is refused unread
+    /// (`limits.field_too_long`).
     pub fn from_json(json: &str) -> Result<RuleSet> {
+        if json.len() > RuleSet::MAX_JSON_LEN {
+            return Err(LimitsError::FieldTooLong {
+                field: "rule set",
+                max: RuleSet::MAX_JSON_LEN,
+            }
+            .into());
+        }
         let rules: RuleSet = serde_json::from_str(json).map_err(|e| RulesError::Malformed {
             detail: format!("{e}").chars().take(160).collect(),
         })?;
@@ -232,10 +246,11 @@ impl RuleSet {
         serde_json::to_string_pretty(self).map_err(|e| RulesError::Malformed { detail: format!("{e}") }.into())
     }
 
-    /// Checks the rule set: name length, windows in range, depth, size,
+    /// Checks the rule set: name length and characters (no control or
+    /// invisible character, SPEC.md §7.6), windows in range, depth, size,
     /// no empty combinations, no empty role list, no test rule accepting nothing.
     pub fn check(&self) -> Result<()> {
-        if self.name.is_empty() || self.name.len() > 64 {
+        if self.name.is_empty() || self.name.len() > 64 || crate::model::has_invisible(&self.name) {
             return Err(RulesError::InvalidValue { field: "name" }.into());
         }
         let mut nodes = 0;
