@@ -14,6 +14,7 @@ use std::time::Instant;
 use chrono::{DateTime, TimeDelta, Utc};
 use coset::TaggedCborSerializable;
 use criterion::{Criterion, criterion_group, criterion_main};
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use qrcred::{Credential, Issuer, IssuerKey, PublicKey, TrustStore, TrustedKey, Verifier, layers};
 
@@ -213,6 +214,35 @@ fn bad_signatures(_: &mut Criterion) {
             single / batched
         );
     }
+    // What a subgroup test of every R ([L]R, SPEC.md §4.5) would add to a
+    // batch, against the one-by-one check it would have to beat.
+    let rs: Vec<EdwardsPoint> = signatures
+        .iter()
+        .map(|s| {
+            CompressedEdwardsY(s[..32].try_into().expect("32 bytes"))
+                .decompress()
+                .expect("R")
+        })
+        .collect();
+    let (mut test, mut single) = (f64::MAX, f64::MAX);
+    for _ in 0..5 {
+        let start = Instant::now();
+        for r in &rs {
+            black_box(black_box(r).is_torsion_free());
+        }
+        test = test.min(start.elapsed().as_nanos() as f64 / 256.0);
+        let start = Instant::now();
+        for (message, signature) in messages.iter().zip(&signatures) {
+            black_box(public.verify_strict(black_box(message), signature));
+        }
+        single = single.min(start.elapsed().as_nanos() as f64 / 256.0);
+    }
+    println!(
+        "subgroup test of R ([L]R): {:.1} µs a signature, {:.2}× verify_strict ({:.1} µs)",
+        test / 1e3,
+        test / single,
+        single / 1e3
+    );
 }
 
 criterion_group!(benches, pipeline, batch, bad_signatures);

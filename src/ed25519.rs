@@ -6,25 +6,32 @@
 //! to be canonical) instead of by compressing it, which saves a field
 //! inversion.
 //!
-//! Many at once: every signature is first put through the checks that need
-//! no curve equation (`S < L`, `R` canonical, decodable and not of small
-//! order, `A` not of small order), so those refusals never depend on the
-//! batch; signatures under a key with a torsion component are checked one
-//! at a time. The rest are checked together with one multi-scalar
-//! multiplication, `Σ zᵢ·(Rᵢ − [sᵢ]B + [kᵢ]Aᵢ) = 0`, with coefficients
-//! `zᵢ = 8·hᵢ + 1` where `hᵢ` is 128 bits of SHA-512 over the whole batch.
-//! When the sum is not the identity the batch is split in halves until the
-//! bad signatures are found, without redoing the hashing and decoding;
-//! small groups, and groups where both halves fail, are checked one by one
-//! (see `settle`).
+//! Many at once: keys are [`PrimeOrderKey`]s, checked once when they
+//! enter trust (canonical, in the prime-order subgroup). Identical entries
+//! (same key, message and signature) are checked once and share the
+//! verdict. Every signature is first put through the checks that need no
+//! curve equation (`S < L`, `R` canonical, decodable and not of small
+//! order), so those refusals never depend on the batch. The rest are
+//! checked together with one multi-scalar multiplication,
+//! `Σ zᵢ·(Rᵢ − [sᵢ]B + [kᵢ]Aᵢ) = 0`, with coefficients `zᵢ = 8·hᵢ + 1` where
+//! `hᵢ` is 128 bits of SHA-512 over the whole batch. When the sum is not
+//! the identity the batch is split in halves until the bad signatures are
+//! found, without redoing the hashing and decoding; small groups, and
+//! groups where both halves fail, are checked one by one (see `settle`).
 
-use alloc::{collections::BTreeMap, vec, vec::Vec};
+use alloc::{
+    collections::{BTreeMap, btree_map},
+    vec,
+    vec::Vec,
+};
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
 use ed25519_dalek::VerifyingKey;
 use sha2::{Digest, Sha512};
+
+use crate::error::KeyError;
 
 /// A failing group this small is checked signature by signature.
 const SINGLE_AT_MOST: usize = 4;
@@ -37,16 +44,63 @@ const DENSE_AT_MOST: usize = 128;
 /// Domain separation for the batch coefficients.
 const BATCH_DOMAIN: &[u8] = b"qrcred ed25519 batch v1";
 
+/// An Ed25519 public key fit for trust: canonically encoded (`y < p`) and
+/// in the prime-order subgroup (neither of small order nor with a torsion
+/// component). Every key generator makes such keys; the others verify
+/// signatures nobody made (small order), fail by torsion alone where a sum
+/// of signatures could cancel it (mixed order), or share their point with
+/// a canonical encoding and so carry a second kid (non-canonical).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PrimeOrderKey(VerifyingKey);
+
+impl PrimeOrderKey {
+    /// Classifies a decoded key: `key.non_canonical`, `key.small_order`,
+    /// `key.mixed_order`, in that order.
+    pub(crate) fn new(key: VerifyingKey) -> Result<PrimeOrderKey, KeyError> {
+        let point = key.to_edwards();
+        if !y_is_canonical(key.as_bytes()) {
+            Err(KeyError::NonCanonical)
+        } else if point.is_small_order() {
+            Err(KeyError::SmallOrder)
+        } else if !point.is_torsion_free() {
+            Err(KeyError::MixedOrder)
+        } else {
+            Ok(PrimeOrderKey(key))
+        }
+    }
+
+    /// A key derived from a secret scalar (`[a]B`): in the prime-order
+    /// subgroup and canonically encoded by construction.
+    pub(crate) fn of_signing_key(key: VerifyingKey) -> PrimeOrderKey {
+        PrimeOrderKey(key)
+    }
+
+    /// The key as ed25519-dalek's type.
+    pub(crate) fn verifying_key(&self) -> &VerifyingKey {
+        &self.0
+    }
+}
+
 /// One signature to check: under `key`, over `message`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SignatureCheck<'a> {
     /// The public key.
-    pub key: &'a VerifyingKey,
+    pub key: &'a PrimeOrderKey,
     /// The signed message.
     pub message: &'a [u8],
     /// The 64 signature bytes (`R ‖ S`).
     pub signature: &'a [u8; 64],
 }
+
+impl core::fmt::Debug for PrimeOrderKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An entry as its signature, key bytes and message: equal entries share
+/// one verdict.
+type Entry<'a> = (&'a [u8; 64], &'a [u8; 32], &'a [u8]);
 
 /// A signature past the checks that need no curve equation.
 struct Prepared {
@@ -62,8 +116,8 @@ struct Prepared {
 /// `S < L`, `R` canonical, on the curve and not of small order; the
 /// challenge `k`. `None` when `verify_strict` refuses whatever the equation
 /// says (but for a key of small order, which the callers check).
-fn decode(check: &SignatureCheck<'_>) -> Option<(EdwardsPoint, Scalar, Scalar)> {
-    let (r_bytes, s_bytes) = check.signature.split_at(32);
+fn decode(key: &VerifyingKey, message: &[u8], signature: &[u8; 64]) -> Option<(EdwardsPoint, Scalar, Scalar)> {
+    let (r_bytes, s_bytes) = signature.split_at(32);
     let r_bytes: [u8; 32] = r_bytes.try_into().ok()?;
     let s_bytes: [u8; 32] = s_bytes.try_into().ok()?;
     let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes))?;
@@ -76,8 +130,8 @@ fn decode(check: &SignatureCheck<'_>) -> Option<(EdwardsPoint, Scalar, Scalar)> 
     let r = CompressedEdwardsY(r_bytes).decompress()?;
     let mut hash = Sha512::new();
     hash.update(r_bytes);
-    hash.update(check.key.as_bytes());
-    hash.update(check.message);
+    hash.update(key.as_bytes());
+    hash.update(message);
     let k = Scalar::from_bytes_mod_order_wide(&hash.finalize().into());
     Some((r, s, k))
 }
@@ -126,65 +180,68 @@ fn equation_holds(a: &EdwardsPoint, r: &EdwardsPoint, s: &Scalar, k: &Scalar) ->
     EdwardsPoint::vartime_double_scalar_mul_basepoint(k, &-a, s) == *r
 }
 
-/// Verifies one signature with `verify_strict`'s verdict.
-pub(crate) fn verify_strict(check: &SignatureCheck<'_>) -> bool {
-    let Some((r, s, k)) = decode(check) else {
+/// Verifies one signature with `verify_strict`'s verdict, under any key
+/// ed25519-dalek decodes (the tests hold it to `verify_strict` on keys that
+/// [`PrimeOrderKey`] refuses too).
+pub(crate) fn verify_strict(key: &VerifyingKey, message: &[u8], signature: &[u8; 64]) -> bool {
+    let Some((r, s, k)) = decode(key, message, signature) else {
         return false;
     };
-    let a = check.key.to_edwards();
+    let a = key.to_edwards();
     // The key's small-order test after the equation: it cannot change a refusal.
     equation_holds(&a, &r, &s, &k) && !a.is_small_order()
 }
 
 /// Verifies many signatures; `result[i]` is `verify_strict`'s verdict on
-/// `checks[i]` (see the module documentation and SPEC.md §4.5 for the one
-/// case a signing-key holder can make differ).
+/// `checks[i]` but in the one case SPEC.md §4.5 states: two or more
+/// distinct signatures, each failing only by a small-order component of
+/// `R`, whose components add up to the identity within a group the sum
+/// tests (something only a signing-key holder can make).
 pub(crate) fn verify_strict_batch(checks: &[SignatureCheck<'_>]) -> Vec<bool> {
     let mut verdicts = vec![false; checks.len()];
+    // Identical entries share one verdict and enter the sum once: copies
+    // of one signature add up their torsion, which could cancel (twice the
+    // order-2 point, eight times one of order 8).
+    let mut first_of: BTreeMap<Entry<'_>, usize> = BTreeMap::new();
+    let mut same_as = Vec::with_capacity(checks.len());
     // Distinct keys by their bytes (k hashes the bytes as given), each
-    // decoded once: refused when of small order; checked one signature at
-    // a time when it has a torsion component (a mixed-order key makes
-    // signatures whose failure is pure torsion, which could cancel in a sum).
-    let mut key_kind: BTreeMap<[u8; 32], KeyKind> = BTreeMap::new();
+    // decoded once.
+    let mut key_index: BTreeMap<&[u8; 32], usize> = BTreeMap::new();
     let mut keys: Vec<EdwardsPoint> = Vec::new();
     let mut prepared = Vec::with_capacity(checks.len());
     for (item, check) in checks.iter().enumerate() {
-        let kind = *key_kind.entry(check.key.to_bytes()).or_insert_with(|| {
-            let a = check.key.to_edwards();
-            if a.is_small_order() {
-                KeyKind::SmallOrder
-            } else if a.is_torsion_free() {
-                keys.push(a);
-                KeyKind::Batch(keys.len() - 1)
-            } else {
-                KeyKind::MixedOrder
+        let key = check.key.verifying_key();
+        match first_of.entry((check.signature, key.as_bytes(), check.message)) {
+            btree_map::Entry::Occupied(first) => {
+                same_as.push(*first.get());
+                continue;
             }
+            btree_map::Entry::Vacant(slot) => {
+                slot.insert(item);
+                same_as.push(item);
+            }
+        }
+        let key_at = *key_index.entry(key.as_bytes()).or_insert_with(|| {
+            keys.push(key.to_edwards());
+            keys.len() - 1
         });
-        match kind {
-            KeyKind::SmallOrder => {}
-            KeyKind::MixedOrder => verdicts[item] = verify_strict(check),
-            KeyKind::Batch(key) => {
-                if let Some((r, s, k)) = decode(check) {
-                    prepared.push(Prepared { item, key, r, s, k });
-                }
-            }
+        if let Some((r, s, k)) = decode(key, check.message, check.signature) {
+            prepared.push(Prepared {
+                item,
+                key: key_at,
+                r,
+                s,
+                k,
+            });
         }
     }
     let z = coefficients(checks, &prepared);
     settle(&prepared, &z, &keys, &mut verdicts, false);
+    // A copy comes after its first occurrence, whose verdict is set.
+    for (item, first) in same_as.into_iter().enumerate() {
+        verdicts[item] = verdicts[first];
+    }
     verdicts
-}
-
-/// How a batch treats a key.
-#[derive(Clone, Copy)]
-enum KeyKind {
-    /// Every signature refused, as `verify_strict` does.
-    SmallOrder,
-    /// In the prime-order subgroup: its signatures go into the sum; the
-    /// index into the decoded keys.
-    Batch(usize),
-    /// With a torsion component: its signatures are checked one by one.
-    MixedOrder,
 }
 
 /// `zᵢ = 8·hᵢ + 1`, with the `hᵢ` taken from SHA-512 over every signature,
@@ -197,7 +254,7 @@ fn coefficients(checks: &[SignatureCheck<'_>], prepared: &[Prepared]) -> Vec<Sca
     transcript.update((prepared.len() as u64).to_le_bytes());
     for p in prepared {
         transcript.update(checks[p.item].signature);
-        transcript.update(checks[p.item].key.as_bytes());
+        transcript.update(checks[p.item].key.verifying_key().as_bytes());
         transcript.update(p.k.as_bytes());
     }
     let seed = transcript.finalize();
@@ -284,50 +341,4 @@ fn sum_is_identity(group: &[Prepared], z: &[Scalar], keys: &[EdwardsPoint]) -> b
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use curve25519_dalek::constants::EIGHT_TORSION;
-
-    #[test]
-    fn small_order_y_table_is_the_eight_torsion_points() {
-        let mut ys: Vec<[u8; 32]> = EIGHT_TORSION
-            .iter()
-            .map(|t| {
-                let mut y = t.compress().to_bytes();
-                y[31] &= 0x7F;
-                y
-            })
-            .collect();
-        ys.sort_unstable();
-        ys.dedup();
-        let mut table = SMALL_ORDER_Y.to_vec();
-        table.sort_unstable();
-        assert_eq!(ys, table);
-        for t in EIGHT_TORSION {
-            let bytes = t.compress().to_bytes();
-            assert!(has_small_order_y(&bytes) && t.is_small_order());
-        }
-        // A point of large order is not in the table, with either sign.
-        let mut b = ED25519_BASEPOINT_POINT.compress().to_bytes();
-        assert!(!has_small_order_y(&b));
-        b[31] ^= 0x80;
-        assert!(!has_small_order_y(&b));
-    }
-
-    #[test]
-    fn y_at_or_above_p_is_not_canonical() {
-        let mut y = [0xFFu8; 32];
-        y[31] = 0x7F;
-        for low in 0u8..=0xFF {
-            y[0] = low;
-            assert_eq!(y_is_canonical(&y), low < 0xED, "{low:#x}");
-        }
-        y[0] = 0xFF;
-        y[5] = 0xFE;
-        assert!(y_is_canonical(&y));
-        // The sign bit is not part of y.
-        let mut top = [0u8; 32];
-        top[31] = 0x80;
-        assert!(y_is_canonical(&top));
-    }
-}
+mod tests;

@@ -272,6 +272,15 @@ layer_error! {
         KindNotAllowed { kind: &'static str } => "key.kind_not_allowed", "the issuer key is not allowed to sign {kind} credentials";
         /// A key file or key bytes could not be read.
         InvalidEncoding => "key.invalid_encoding", "the key is not a valid Ed25519 key in the expected encoding";
+        /// The public key's encoding is not canonical (its y is p or more): the
+        /// same point has another encoding, and with it another kid.
+        NonCanonical => "key.non_canonical", "the public key is not in canonical encoding (its y coordinate is not below 2^255 - 19)";
+        /// The public key is a point of small order (order dividing 8): it
+        /// verifies signatures nobody made.
+        SmallOrder => "key.small_order", "the public key is a point of small order, which verifies signatures nobody made";
+        /// The public key has a torsion component (mixed order): no key
+        /// generator makes one.
+        MixedOrder => "key.mixed_order", "the public key has a small-order component (mixed order); no Ed25519 key generator makes such a key";
         /// Key material could not be written.
         EncodeFailed => "key.encode_failed", "the key could not be encoded";
         /// The key was retired before this code was issued (normal key rotation).

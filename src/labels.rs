@@ -69,6 +69,9 @@ pub(crate) const DEFAULT_LABELS: &[(&str, &str, &str)] = &[
         "签发机构无权签发此类凭证",
     ),
     ("key.invalid_encoding", "Key file is invalid", "密钥文件无效"),
+    ("key.non_canonical", "Key not in canonical form", "密钥编码不规范"),
+    ("key.small_order", "Weak key refused", "弱密钥，已拒绝"),
+    ("key.mixed_order", "Malformed key refused", "密钥含小阶分量，已拒绝"),
     ("key.encode_failed", "Key could not be written", "无法写入密钥"),
     (
         "key.retired",

@@ -409,6 +409,15 @@ impl<R: KeyResolver> Verifier<R> {
     /// ([`PublicKey::verify_strict_batch`], SPEC.md §4.5). For a gate
     /// server, an audit, or a re-check after a trust bundle update.
     ///
+    /// The results equal `verify`'s on every input but one, which only a
+    /// holder of a trusted signing key can make: two or more *distinct*
+    /// codes among the same [`BATCH_SIZE`] whose signatures each fail only
+    /// by a small-order component of `R`, crafted so those components add
+    /// up to the identity, can be accepted together where `verify` refuses
+    /// each (SPEC.md §4.5 says exactly when). The same code given several
+    /// times, or tried under a key listed twice in the trust store, is
+    /// checked once and cannot do it; a lone such code is always refused.
+    ///
     /// ```
     /// use chrono::{TimeDelta, TimeZone, Utc};
     /// use qrcred::{

@@ -3,6 +3,9 @@
 //! signed correctly by the pinned root, so it is refused for exactly that
 //! defect.
 
+use curve25519_dalek::constants::EIGHT_TORSION;
+use curve25519_dalek::edwards::CompressedEdwardsY;
+use ed25519_dalek::VerifyingKey;
 use qrcred::{Kid, PublicKey, TrustedKey};
 
 use super::bundle::World;
@@ -187,8 +190,47 @@ fn not_a_point() -> Result<[u8; 32]> {
             b[0] = n;
             b
         })
-        .find(|b| PublicKey::from_bytes(b).is_err())
+        .find(|b| VerifyingKey::from_bytes(b).is_err())
         .ok_or_else(|| "every candidate is a point".into())
+}
+
+/// Points unfit for trust, each with the code refusing it: a point of
+/// order 8; issuer-a's key plus that point (mixed order); the first `y`
+/// below 19 that is on the curve, encoded as `y + p` (non-canonical).
+fn unfit_keys(a: &PublicKey) -> Result<[([u8; 32], &'static str, String); 3]> {
+    let order_8 = EIGHT_TORSION[1];
+    let a_point = CompressedEdwardsY(a.to_bytes())
+        .decompress()
+        .ok_or("issuer-a's key decodes")?;
+    let non_canonical = (2u8..19)
+        .map(|y| {
+            let mut b = [0xFFu8; 32];
+            b[0] = 0xED + y;
+            b[31] = 0x7F;
+            (y, b)
+        })
+        .find(|(_, b)| VerifyingKey::from_bytes(b).is_ok())
+        .ok_or("no y below 19 is on the curve")?;
+    Ok([
+        (
+            order_8.compress().to_bytes(),
+            "key.small_order",
+            "a point of order 8".into(),
+        ),
+        (
+            (a_point + order_8).compress().to_bytes(),
+            "key.mixed_order",
+            "issuer-a's key plus a point of order 8 (mixed order)".into(),
+        ),
+        (
+            non_canonical.1,
+            "key.non_canonical",
+            format!(
+                "y = {} encoded as {} + p (non-canonical)",
+                non_canonical.0, non_canonical.0
+            ),
+        ),
+    ])
 }
 
 fn keys(w: &World) -> Result<Vec<BundleCase>> {
@@ -209,7 +251,21 @@ fn keys(w: &World) -> Result<Vec<BundleCase>> {
     });
     let c = |name, description: &str, payload, code| refused(w, name, description, payload, code);
     let hex: String = bad.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(vec![
+    let mut unfit = Vec::new();
+    for (bytes, code, what) in unfit_keys(w.fx.a.key.public_key())? {
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        unfit.push(refused(
+            w,
+            &format!("payload_key_{}", code.trim_start_matches("key.")),
+            &format!("issuer-a's public_key is {hex} (with its kid): {what}, refused where it enters trust"),
+            key(&|k| {
+                let k = set(k, 1, Cbor::Bytes(Kid::of(&bytes).0.to_vec()));
+                set(k, 2, Cbor::Bytes(bytes.to_vec()))
+            }),
+            code,
+        )?);
+    }
+    let mut cases = vec![
         c(
             "payload_key_missing_public_key",
             "issuer-a's entry has no public_key (2)",
@@ -294,7 +350,9 @@ fn keys(w: &World) -> Result<Vec<BundleCase>> {
             key(&|k| set(k, 10, Cbor::Uint(0))),
             "trust.unknown_field:keys.10",
         )?,
-    ])
+    ];
+    cases.extend(unfit);
+    Ok(cases)
 }
 
 fn encodings(w: &World) -> Result<Vec<BundleCase>> {

@@ -110,12 +110,6 @@ impl Case {
         self
     }
 
-    /// Replaces the signing keys.
-    pub fn keys(mut self, keys: Vec<TestKey>) -> Case {
-        self.keys = keys;
-        self
-    }
-
     /// Sets the scanner's clock.
     pub fn at(mut self, now: DateTime<Utc>) -> Case {
         self.now = now;

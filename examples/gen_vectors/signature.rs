@@ -103,31 +103,5 @@ fn signatures(fx: &Fixture, claims: &[u8]) -> Result<Vec<Case>> {
             wire::assemble(&p, &[0xa0], claims, &without_aad),
             "signature.invalid",
         )?,
-        small_order(fx, claims)?,
     ])
-}
-
-/// A trusted key of small order (the identity point) with R = identity and
-/// S = 0: a cofactorless check without strictness accepts any message.
-fn small_order(fx: &Fixture, claims: &[u8]) -> Result<Case> {
-    let mut identity = [0u8; 32];
-    identity[0] = 1;
-    let kid = qrcred::Kid::of(&identity);
-    let protected = Cbor::map(vec![(1, Cbor::int(-8)), (4, Cbor::Bytes(kid.0.to_vec()))]).encode();
-    let signature = [&identity[..], &[0u8; 32]].concat();
-    let trust = vec![super::fixture::Trust::raw(identity, "WEAK-KEY")];
-    let description = concat!(
-        "the trust store holds the small-order identity point as a key; the signature is R = identity, ",
-        "S = 0, which satisfies [S]B = R + [k]A for every message: strict verification refuses weak keys"
-    );
-    let cose = wire::assemble(&protected, &[0xa0], claims, &signature);
-    let case = carrying(
-        fx,
-        "signature_small_order_key",
-        description,
-        claims,
-        cose,
-        "signature.invalid",
-    )?;
-    Ok(case.keys(vec![]).trust(trust))
 }

@@ -16,7 +16,7 @@ use ciborium::value::Value;
 
 use super::revocation::RevocationList;
 use crate::cbor;
-use crate::error::{Result, TimeError, TrustError};
+use crate::error::{Error, KeyError, Result, TimeError, TrustError};
 use crate::fields::{Fields, Layer, int};
 use crate::keys::{Kid, PublicKey};
 use crate::limits::Limits;
@@ -263,7 +263,12 @@ fn decode_key(value: Value) -> Result<TrustedKey> {
     let public = f
         .opt_bytes::<32>(2)?
         .ok_or_else(|| Layer::Trust.missing("keys.public_key"))?;
-    let public_key = PublicKey::from_bytes(&public).map_err(|_| f.invalid(2))?;
+    // Bytes that are not a point are a malformed field; a point unfit for
+    // trust (non-canonical, small or mixed order) is refused with its key.* code.
+    let public_key = PublicKey::from_bytes(&public).map_err(|e| match e {
+        Error::Key(KeyError::InvalidEncoding) => f.invalid(2),
+        unfit => unfit,
+    })?;
     if public_key.kid() != Kid(kid) {
         return Err(f.invalid(1));
     }
