@@ -42,9 +42,12 @@
 //! Exit status: 0 when every code is valid (and an image held at least one),
 //! 1 when any is refused (or the bundle is), 2 usage or I/O error. With
 //! `--json`, stdout holds one JSON object per code, one per line, for exit 0 and 1:
-//! `{"valid":true,"kind":..,"issuer":..,"issuer_name":..,"kid":..,"issued_at":..,"expires_at":..,"warnings":[{"code":..,"label":..}],"credential":{..}}`
+//! `{"valid":true,"kind":..,"issuer":..,"issuer_name":..,"kid":..,"revocation_id":..,"issued_at":..,"expires_at":..,"warnings":[{"code":..,"label":..}],"credential":{..}}`
 //! or `{"valid":false,"error":{"code":..,"message":..,"label":..}}` (`label`
-//! and `issuer_name` only when there is one).
+//! and `issuer_name` only when there is one). `revocation_id` (16 hex
+//! digits, SPEC.md §12.3) is what a script keys logs and deduplication on:
+//! several texts carry one signed code (SPEC.md §3), but they share this id,
+//! and `bundle revoke-credential --id` takes it.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -132,6 +135,7 @@ struct ValidJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     issuer_name: Option<&'a str>,
     kid: String,
+    revocation_id: String,
     issued_at: String,
     expires_at: String,
     warnings: Vec<WarningJson<'a>>,
@@ -353,6 +357,7 @@ fn valid_json<'a>(v: &'a Verified, labels: &'a Labels) -> ValidJson<'a> {
         issuer: v.issuer(),
         issuer_name: v.issuer_name(),
         kid: v.kid().to_string(),
+        revocation_id: v.revocation_id().to_string(),
         issued_at: rfc3339(v.issued_at()),
         expires_at: rfc3339(v.expires_at()),
         warnings: v
@@ -400,6 +405,7 @@ fn print_summary(v: &Verified, labels: &Labels) {
     println!("  name:    {name}");
     println!("  born:    {}", subject.birth_date);
     println!("  expires: {}", rfc3339(v.expires_at()));
+    println!("  id:      {}", v.revocation_id());
     for warning in v.warnings() {
         let label = labels.of(warning.code()).map(|l| format!(" ({l})")).unwrap_or_default();
         println!("  WARNING {}{label}", warning.code());
