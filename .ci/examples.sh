@@ -107,6 +107,39 @@ print("QC1:" + out)
 PY
 }
 
+# rezip CODE: the same signed code in another text: its COSE bytes in a zlib
+# stream of one stored block whose five padding bits are set (SPEC.md §3).
+rezip() {
+  python3 - "$1" <<'PY'
+import sys, zlib
+A = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+text = sys.argv[1][len("QC1:"):]
+raw = bytearray()
+for i in range(0, len(text), 3):
+    chunk = text[i:i + 3]
+    n = sum(A.index(c) * 45**k for k, c in enumerate(chunk))
+    raw += n.to_bytes(2 if len(chunk) == 3 else 1, "big")
+cose = zlib.decompress(raw) if raw[0] == 0x78 else bytes(raw)
+z = bytearray(zlib.compress(cose, 0))
+assert z[2] == 0x01  # final stored block; bits 3..7 are padding
+z[2] |= 0xF8
+assert zlib.decompress(bytes(z)) == cose
+out = ""
+for i in range(0, len(z), 2):
+    chunk = z[i:i + 2]
+    n = int.from_bytes(chunk, "big")
+    for _ in range(3 if len(chunk) == 2 else 2):
+        out += A[n % 45]
+        n //= 45
+print("QC1:" + out)
+PY
+}
+
+# json_lines FIELD: the FIELD (a string) of each JSON line of $out, space-separated.
+json_lines() {
+  python3 -c 'import json,sys; print(*[json.loads(l)[sys.argv[2]] for l in sys.argv[1].splitlines()])' "$out" "$1"
+}
+
 # zbar FILE: the text zbarimg reads from an image (empty when none).
 zbar() { zbarimg --raw -q "$1" 2>/dev/null || true; }
 
@@ -181,6 +214,22 @@ expect "verify @FILE prints a human summary" '[ "$rc" -eq 0 ] && [ "$(head -n 1 
 
 run verify --trust "$keys/issuer.pub.pem" --issuer OTHER-ID --now "$CHECK_AT" --json "$code"
 expect "verify --issuer names the issuer" '[ "$rc" -eq 0 ] && json_has valid=true issuer=OTHER-ID'
+
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$code"
+id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["revocation_id"])' "$out")
+other_text=$(rezip "$code")
+run verify --trust "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$other_text"
+expect "verify --json: another text of the same signed code (zlib, padding bits set) has the same revocation_id" \
+  '[ "$rc" -eq 0 ] && [[ $id =~ ^[0-9a-f]{16}$ ]] && [ "$other_text" != "$code" ] && json_has valid=true "revocation_id=$id"'
+
+# --- trust data failures: exit 3, and under --json a trust_error object --------
+printf 'not a key\n' >"$work/garbage.pem"
+run verify --trust "$work/garbage.pem" --now "$CHECK_AT" --json "$code"
+expect "verify --trust with a file that is no key: exit 3, trust_error key.invalid_encoding" \
+  '[ "$rc" -eq 3 ] && json_has trust_error.code=key.invalid_encoding && [[ $err == *"key.invalid_encoding"* ]]'
+run verify --trust "$work/missing.pem" --now "$CHECK_AT" --json "$code"
+expect "verify --trust with a missing file: exit 3, trust_error file.unreadable" \
+  '[ "$rc" -eq 3 ] && json_has trust_error.code=file.unreadable'
 
 # --- refusals ---------------------------------------------------------------
 run keygen --out "$other"
@@ -292,8 +341,22 @@ run verify --bundle "$tb/trust.bundle" --root "$pin" --now "$CHECK_AT" --json "$
 expect "verify --bundle: a kind the key may not sign, key.kind_not_allowed with a Chinese label" \
   '[ "$rc" -eq 1 ] && json_has error.code=key.kind_not_allowed "error.label=签发机构无权签发此类凭证"'
 run verify --bundle "$tb/trust.bundle" --root "$keys/issuer.pub.pem" --now "$CHECK_AT" --json "$code"
-expect "verify --bundle with the wrong root: trust.unknown_root (exit 1)" \
-  '[ "$rc" -eq 1 ] && [[ $err == *"trust.unknown_root"* ]]'
+expect "verify --bundle with the wrong root: exit 3, trust_error trust.unknown_root with its label" \
+  '[ "$rc" -eq 3 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && json_has trust_error.code=trust.unknown_root \
+     "trust_error.label=信任列表来源不可信" && [[ $err == *"trust.unknown_root"* ]]'
+run verify --bundle "$tb/missing.bundle" --root "$pin" --now "$CHECK_AT" --json "$code"
+expect "verify --bundle with a missing bundle file: exit 3, trust_error file.unreadable" \
+  '[ "$rc" -eq 3 ] && json_has trust_error.code=file.unreadable'
+run verify --bundle "$tb/trust.bundle" --root "$work/missing.pem" --now "$CHECK_AT" --json "$code"
+expect "verify --bundle with a missing root file: exit 3, trust_error file.unreadable" \
+  '[ "$rc" -eq 3 ] && json_has trust_error.code=file.unreadable'
+printf 'garbage' >"$work/bad.state"
+run verify --bundle "$tb/trust.bundle" --root "$pin" --state "$work/bad.state" --now "$CHECK_AT" --json "$code"
+expect "verify --bundle with a corrupt state file: exit 3, a trust_error with the refusal's code" \
+  '[ "$rc" -eq 3 ] && python3 -c "import json,sys; sys.exit(not json.loads(sys.argv[1])[\"trust_error\"][\"code\"].startswith((\"cbor.\", \"limits.\", \"trust.\")))" "$out"'
+run verify --bundle "$tb/trust.bundle" --root "$pin" --state "$work/no-such-dir/state" --now "$CHECK_AT" --json "$code"
+expect "verify --bundle with a state that cannot be written: exit 3, trust_error file.unwritable" \
+  '[ "$rc" -eq 3 ] && json_has trust_error.code=file.unwritable'
 
 run bundle revoke-credential --root "$root" --bundle "$tb/trust.bundle" "@$work/codes/vaccination.txt" \
   --now 2026-11-25T08:30:00Z
@@ -302,11 +365,11 @@ run verify --bundle "$tb/trust.bundle" --root "$pin" --state "$tb/state" --now "
 expect "verify --bundle: revoked.credential, English label" \
   '[ "$rc" -eq 1 ] && json_has error.code=revoked.credential "error.label=Code revoked by its issuer"'
 run verify --bundle "$tb/sequence-2.bundle" --root "$pin" --state "$tb/state" --now "$CHECK_AT" --json "$code"
-expect "verify --bundle with an older bundle than the state holds: trust.rollback (exit 1)" \
-  '[ "$rc" -eq 1 ] && [[ $err == *"trust.rollback"* ]]'
+expect "verify --bundle with an older bundle than the state holds: exit 3, trust_error trust.rollback" \
+  '[ "$rc" -eq 3 ] && json_has trust_error.code=trust.rollback && [[ $err == *"trust.rollback"* ]]'
 run verify --bundle "$tb/trust.bundle" --root "$pin" --state "$tb/state" --now 2026-11-25T07:00:00Z --json "$code"
-expect "verify --bundle with the clock set back: time.clock_behind (exit 1)" \
-  '[ "$rc" -eq 1 ] && [[ $err == *"time.clock_behind"* ]]'
+expect "verify --bundle with the clock set back: exit 3, trust_error time.clock_behind" \
+  '[ "$rc" -eq 3 ] && json_has trust_error.code=time.clock_behind'
 
 status_code=$(cat "$work/codes/health_status.txt")
 run verify --bundle "$tb/trust.bundle" --root "$pin" --now 2026-11-25T23:00:00Z --json "$status_code"
@@ -354,6 +417,48 @@ printf '%s,%s\n%s,%s\n' "$pass_code" "$status_code" "$pass_code" "$(tamper "$sta
 run gate --bundle "$gb" --root "$pin" --site XA-YANTA-017 --now "$CHECK_AT" --json - <"$work/wedge.txt"
 expect "gate reads keyboard-wedge lines: one verdict per line, a forged code denies" \
   '[ "$rc" -eq 1 ] && [ "$(wc -l <<<"$out")" -eq 2 ] && [[ "$(tail -n 1 <<<"$out")" == *'"'"'"code":"signature.invalid"'"'"'* ]]'
+# Hostile lines from the scanner: each is code text, never a file name, and
+# each gets one verdict while the gate reads on.
+python3 - "$work/hostile.txt" "$work/status.png" "$work/codes/health_status.txt" "$pass_code" "$status_code" <<'PY'
+import sys
+out, png, status_file, pass_code, status = sys.argv[1:]
+good = f"{pass_code},{status}\n".encode()
+lines = [
+    f"{png},{pass_code}\n".encode(),          # an image on the gate host holding a valid green code
+    f"{pass_code},@{status_file}\n".encode(),  # a file on the gate host holding one
+    b"@/etc/passwd\n",
+    b"@/nonexistent/missing\n",
+    b"-\n",
+    good,
+    b"QC1:" + b"A" * (1 << 20) + b"\n",         # a 1 MB line
+    pass_code.encode()[:9] + b"\xff\xfe" + pass_code.encode()[9:] + b"\n",  # not UTF-8
+    pass_code.encode()[:9] + b"\x1b[2J" + pass_code.encode()[9:] + b"," + status.encode() + b"\n",
+    b"\x00\r\n",
+    b" \t\r\n",                                  # blank: nobody
+    good,
+    b"QC1:" + b"B" * (1 << 20),                  # a 1 MB last line without a line end
+]
+open(out, "wb").write(b"".join(lines))
+PY
+run gate --bundle "$gb" --root "$pin" --site XA-YANTA-017 --now "$CHECK_AT" --json - <"$work/hostile.txt"
+expect "gate: hostile scanner lines (image and file paths, @/etc/passwd, -, 1 MB lines, not UTF-8, control characters) are denied one by one, and the gate reads on" \
+  '[ "$rc" -eq 1 ] && [ "$(json_lines code)" = "prefix.missing prefix.missing prefix.missing prefix.missing prefix.missing status.green limits.text_too_long base45.invalid_char base45.invalid_char prefix.missing status.green limits.text_too_long" ] &&
+   [ "$(json_lines verdict)" = "deny deny deny deny deny admit deny deny deny deny admit deny" ]'
+printf '%s,%s\n%s,%s\n' "$pass_code" "$status_code" "$pass_code" "$(rezip "$status_code")" >"$work/twice.txt"
+run gate --bundle "$gb" --root "$pin" --site XA-YANTA-017 --now "$CHECK_AT" --json - <"$work/twice.txt"
+expect "gate --json: the revocation ids of a person's codes, the same for another text of the same code" \
+  '[ "$rc" -eq 0 ] && python3 -c "
+import json, sys
+a, b = [json.loads(l)[\"revocation_ids\"] for l in sys.argv[1].splitlines()]
+sys.exit(not (a == b and len(a) == 2 and a[0] != a[1]))
+" "$out"'
+run gate --bundle "$gb" --root "$keys/issuer.pub.pem" --site XA-YANTA-017 --now "$CHECK_AT" --lang en --json "$pass_code"
+expect "gate with a bundle its root does not sign: exit 3, trust_error trust.unknown_root" \
+  '[ "$rc" -eq 3 ] && json_has trust_error.code=trust.unknown_root "trust_error.label=Trust list not from a trusted source"'
+run gate --bundle "$gb" --root "$pin" --state "$work/no-such-dir/state" --site XA-YANTA-017 --now "$CHECK_AT" --json "$pass_code,$status_code"
+expect "gate with a state that cannot be written: the verdict, then a trust_error file.unwritable (exit 3)" \
+  '[ "$rc" -eq 3 ] && [[ "$(head -n 1 <<<"$out")" == *'"'"'"verdict":"admit"'"'"'* ]] &&
+   [[ "$(tail -n 1 <<<"$out")" == *'"'"'"trust_error":{"code":"file.unwritable"'"'"'* ]]'
 run gate --bundle "$gb" --root "$pin" --rules examples/rules/city.json --now "$CHECK_AT" "$work/status.png"
 expect "gate --rules (local) with an image: human verdict" '[ "$rc" -eq 0 ] && [[ $out == *"ADMIT"* ]] && [[ $out == *"status.green"* ]]'
 

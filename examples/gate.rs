@@ -18,10 +18,27 @@
 //! passes. `--state` keeps the trust state between runs (rollback and clock
 //! checks), as in the verify example.
 //!
-//! Exit status: 0 when nobody was denied, 1 when someone was (or the bundle
-//! was refused), 2 on usage or I/O errors. With `--json`, one object per
-//! person and line: `{"verdict":"admit"|"check_id"|"deny","code":..,"text":..,
-//! "rule":..,"rule_set":{"name":..,"version":..},"colour":..,"name":..}`.
+//! A line from the scanner is typed by whoever holds the code, so it is only
+//! ever code text: never a file name, `@FILE` or `-`. Whatever it holds,
+//! its person gets one verdict and the gate reads on: a line longer than
+//! eight codes of the longest length (a line's end is looked for without
+//! keeping what comes before it) is denied with `limits.text_too_long`; any
+//! byte that is not Base45 (invalid UTF-8, control characters, a path) is
+//! refused by the verifier (`prefix.*`, `base45.invalid_char`) and denied.
+//! Spaces, tabs and a carriage return around a code are dropped (scanners
+//! add them); a blank line is nobody.
+//!
+//! Exit status: 0 when nobody was denied, 1 when someone was, 2 on usage or
+//! I/O errors, 3 when the trust data failed (the `--root`, `--bundle` or
+//! `--state` file could not be read or was refused, or the state could not
+//! be written back; with `--json`, stdout then ends with
+//! `{"trust_error":{"code":..,"message":..,"label":..}}`, as in the verify
+//! example). With `--json`, one object per person and line:
+//! `{"verdict":"admit"|"check_id"|"deny","code":..,"text":..,"rule":..,
+//! "rule_set":{"name":..,"version":..},"colour":..,"name":..,"revocation_ids":[..]}`;
+//! `revocation_ids` are those of the codes that verified (SPEC.md §12.3), for
+//! logs and for counting a person once however their code's text was
+//! re-encoded.
 
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -29,15 +46,15 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use cli::Failure;
-use qrcred::{Decision, Gate, RuleSet, TrustBundle, Verdict, Verified, Verifier};
+use qrcred::{Decision, Gate, LimitsError, RevocationId, RuleSet, TrustBundle, Verdict, Verified, Verifier};
 use serde::Serialize;
 
 mod cli;
 
 const USAGE: &str = "usage: gate --bundle BUNDLE --root ROOT.pub.pem [--state FILE] [--rules FILE.json] [--site ID] \
 [--lang zh|en] [--now RFC3339] [--json] INPUTS... | -";
-/// Longest line read from standard input.
-const MAX_LINE: u64 = 64 << 10;
+/// How many codes of the longest length one line from the scanner may hold.
+const CODES_PER_LINE: usize = 8;
 
 struct Args {
     bundle: PathBuf,
@@ -72,6 +89,7 @@ struct DecisionJson<'a> {
     colour: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'a str>,
+    revocation_ids: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -89,7 +107,9 @@ fn run() -> Result<ExitCode, Failure> {
         return cli::help(USAGE);
     };
     let now = cli::now_or_clock(args.now);
-    let (mut state, bundle) = cli::load_bundle(&args.bundle, &args.roots, args.state.as_deref(), now)?;
+    let trust_json = |failure| cli::trust_json(failure, args.json, Some(&args.lang));
+    let (mut state, bundle) =
+        cli::load_bundle(&args.bundle, &args.roots, args.state.as_deref(), now).map_err(trust_json)?;
     let rules = match (&args.rules, bundle.rules()) {
         (Some(path), _) => RuleSet::from_json(&cli::read_text(path)?)
             .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))?,
@@ -108,47 +128,115 @@ fn run() -> Result<ExitCode, Failure> {
         json: args.json,
         colour: !args.json && std::io::stdout().is_terminal(),
     };
-    let mut denied = false;
-    if args.inputs == ["-"] {
-        let stdin = std::io::stdin();
-        let mut lines = stdin.lock();
-        let mut line = Vec::new();
-        loop {
-            line.clear();
-            let read = (&mut lines)
-                .take(MAX_LINE + 1)
-                .read_until(b'\n', &mut line)
-                .map_err(|e| cli::io_error("<stdin>".as_ref(), &e))?;
-            if read == 0 {
-                break;
-            }
-            if line.len() as u64 > MAX_LINE {
-                return Err(Failure::Usage(format!("<stdin>: a line longer than {MAX_LINE} bytes")));
-            }
-            let text = cli::utf8(std::mem::take(&mut line), "<stdin>".as_ref())?;
-            if !text.trim().is_empty() {
-                // Each person is judged at the moment their line arrives.
-                denied |= door.person(text.trim(), cli::now_or_clock(args.now))?;
-            }
-        }
+    let denied = if args.inputs == ["-"] {
+        door.scanner(std::io::stdin().lock(), args.now)?
     } else {
+        let mut denied = false;
         for input in &args.inputs {
-            denied |= door.person(input, now)?;
+            // The operator's arguments may name files; a scanner's lines never do.
+            let mut codes = Vec::new();
+            for part in parts(input) {
+                codes.push(cli::read_input(part)?);
+            }
+            denied |= door.person(codes, now)?;
         }
-    }
+        denied
+    };
     if let Some(path) = &args.state {
-        cli::save_state(path, &mut state, door.verifier.newest_seen())?;
+        cli::save_state(path, &mut state, door.verifier.newest_seen()).map_err(trust_json)?;
     }
     Ok(ExitCode::from(u8::from(denied)))
 }
 
+/// The codes of one person: the comma-separated parts, without the spaces,
+/// tabs and carriage returns around them, empty ones dropped.
+fn parts(line: &str) -> impl Iterator<Item = &str> {
+    line.split(',')
+        .map(|part| part.trim_matches([' ', '\t', '\r']))
+        .filter(|part| !part.is_empty())
+}
+
+/// One line of a keyboard-wedge scanner.
+enum Line {
+    /// The line's bytes, without its line end.
+    Bytes(Vec<u8>),
+    /// A line longer than allowed: read to its end and dropped.
+    TooLong,
+}
+
+/// Reads the next line of at most `max` bytes; `None` at the end of input.
+/// A longer line is read to its end a buffer at a time and dropped, never
+/// held whole.
+fn read_line(input: &mut impl BufRead, max: usize) -> std::io::Result<Option<Line>> {
+    let mut line = Vec::new();
+    if (&mut *input).take(max as u64 + 1).read_until(b'\n', &mut line)? == 0 {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        return Ok(Some(Line::Bytes(line)));
+    }
+    if line.len() <= max {
+        // The last line, without a line end.
+        return Ok(Some(Line::Bytes(line)));
+    }
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            break;
+        }
+        match buffer.iter().position(|&b| b == b'\n') {
+            Some(end) => {
+                input.consume(end + 1);
+                break;
+            }
+            None => {
+                let len = buffer.len();
+                input.consume(len);
+            }
+        }
+    }
+    Ok(Some(Line::TooLong))
+}
+
 impl Door {
+    /// Reads people from a keyboard-wedge scanner until the end of input,
+    /// one verdict per line; `true` when someone was denied.
+    fn scanner(&self, mut input: impl BufRead, now: Option<DateTime<Utc>>) -> Result<bool, Failure> {
+        let max = CODES_PER_LINE * (self.verifier.limits().max_text_len + 1);
+        let mut denied = false;
+        while let Some(line) = read_line(&mut input, max).map_err(|e| cli::io_error("<stdin>".as_ref(), &e))? {
+            // Each person is judged at the moment their line arrives.
+            let now = cli::now_or_clock(now);
+            denied |= match line {
+                Line::TooLong => {
+                    let max = self.verifier.limits().max_text_len;
+                    self.print(
+                        &qrcred::refused(&LimitsError::TextTooLong { max }.into(), &self.rules),
+                        &[],
+                    )?
+                }
+                Line::Bytes(bytes) => {
+                    // Not UTF-8 is not Base45 either: the verifier refuses the
+                    // replacement characters with its own code.
+                    let text = String::from_utf8_lossy(&bytes);
+                    if text.trim_matches([' ', '\t', '\r']).is_empty() {
+                        continue;
+                    }
+                    let codes = parts(&text).map(|part| cli::Input::Text(part.to_owned())).collect();
+                    self.person(codes, now)?
+                }
+            };
+        }
+        Ok(denied)
+    }
+
     /// Decides for one person and prints the verdict; `true` when denied.
-    fn person(&self, input: &str, now: DateTime<Utc>) -> Result<bool, Failure> {
+    fn person(&self, codes: Vec<cli::Input>, now: DateTime<Utc>) -> Result<bool, Failure> {
         let mut verified: Vec<Verified> = Vec::new();
         let mut refusal = None;
-        for part in input.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let results = match cli::read_input(part)? {
+        for code in codes {
+            let results = match code {
                 cli::Input::Text(text) => vec![self.verifier.verify(&text, now)],
                 cli::Input::Image(_, bytes) => match self.verifier.verify_image(&bytes, now) {
                     Ok(results) => results,
@@ -173,11 +261,13 @@ impl Door {
             Some(e) => qrcred::refused(&e, &self.rules),
             None => self.rules.decide(&verified, &gate),
         };
-        self.print(&decision)?;
-        Ok(decision.verdict == Verdict::Deny)
+        let ids: Vec<RevocationId> = verified.iter().map(Verified::revocation_id).collect();
+        self.print(&decision, &ids)
     }
 
-    fn print(&self, d: &Decision) -> Result<(), Failure> {
+    /// Prints the verdict, with the revocation ids of the codes that
+    /// verified under `--json`; `true` when denied.
+    fn print(&self, d: &Decision, ids: &[RevocationId]) -> Result<bool, Failure> {
         let text = d.text(&self.lang);
         let colour = d.colour.map(|c| c.as_str());
         let mut out = std::io::stdout().lock();
@@ -193,6 +283,7 @@ impl Door {
                 },
                 colour,
                 name: d.name.as_deref(),
+                revocation_ids: ids.iter().map(ToString::to_string).collect(),
             };
             let line = serde_json::to_string(&json).map_err(|e| Failure::Usage(format!("cannot write JSON: {e}")))?;
             writeln!(out, "{line}")
@@ -232,7 +323,8 @@ impl Door {
                 d.rule_set.1
             )
         };
-        written.map_err(|e| Failure::Usage(format!("cannot write the verdict: {e}")))
+        written.map_err(|e| Failure::Usage(format!("cannot write the verdict: {e}")))?;
+        Ok(d.verdict == Verdict::Deny)
     }
 }
 

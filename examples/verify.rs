@@ -40,11 +40,19 @@
 //! order. An image without a code is refused with `scan.no_code`.
 //!
 //! Exit status: 0 when every code is valid (and an image held at least one),
-//! 1 when any is refused (or the bundle is), 2 usage or I/O error. With
-//! `--json`, stdout holds one JSON object per code, one per line, for exit 0 and 1:
-//! `{"valid":true,"kind":..,"issuer":..,"issuer_name":..,"kid":..,"issued_at":..,"expires_at":..,"warnings":[{"code":..,"label":..}],"credential":{..}}`
+//! 1 when any is refused, 2 usage or I/O error, 3 when the trust data failed:
+//! a `--trust` key, `--root` key, `--bundle` or `--state` file could not be
+//! read or was refused (`trust.rollback`, `trust.unknown_root`, ...), or the
+//! state could not be written back; no code was verified then. With
+//! `--json`, stdout then holds `{"trust_error":{"code":..,"message":..,"label":..}}`
+//! (the codes are the library's, or `file.unreadable`, `file.too_large`,
+//! `file.unwritable`), and for exit 0 and 1 one JSON object per code, one per line:
+//! `{"valid":true,"kind":..,"issuer":..,"issuer_name":..,"kid":..,"revocation_id":..,"issued_at":..,"expires_at":..,"warnings":[{"code":..,"label":..}],"credential":{..}}`
 //! or `{"valid":false,"error":{"code":..,"message":..,"label":..}}` (`label`
-//! and `issuer_name` only when there is one).
+//! and `issuer_name` only when there is one). `revocation_id` (16 hex
+//! digits, SPEC.md §12.3) is what a script keys logs and deduplication on:
+//! several texts carry one signed code (SPEC.md §3), but they share this id,
+//! and `bundle revoke-credential --id` takes it.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,8 +62,8 @@ use std::borrow::Cow;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use cli::Failure;
 use qrcred::{
-    Credential, KeyResolver, Kid, PublicKey, RevocationId, StalePolicy, TrustBundle, TrustState, TrustStore,
-    TrustValidity, TrustedKey, Verified, Verifier,
+    Credential, KeyResolver, Kid, RevocationId, StalePolicy, TrustBundle, TrustState, TrustStore, TrustValidity,
+    TrustedKey, Verified, Verifier,
 };
 use serde::Serialize;
 
@@ -132,6 +140,7 @@ struct ValidJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     issuer_name: Option<&'a str>,
     kid: String,
+    revocation_id: String,
     issued_at: String,
     expires_at: String,
     warnings: Vec<WarningJson<'a>>,
@@ -163,21 +172,27 @@ fn main() -> ExitCode {
     cli::main(run)
 }
 
-/// Runs the command: exit 0 valid, 1 refused; `Err` is a usage or I/O error (exit 2).
+/// Runs the command: exit 0 valid, 1 refused; `Err` is a usage or I/O error
+/// (exit 2) or a failure of the trust data (exit 3).
 fn run() -> Result<ExitCode, Failure> {
     let Some(args) = parse_args(cli::Args::from_env(USAGE))? else {
         return cli::help(USAGE);
     };
     let now = cli::now_or_clock(args.now);
-    let store = load_trust(&args.trust, args.issuer.as_deref())?;
+    let lang = args
+        .lang
+        .clone()
+        .or_else(|| args.bundle.is_some().then(|| "zh".to_owned()));
+    let trust_json = |failure| cli::trust_json(failure, args.json, lang.as_deref());
+    let store = load_trust(&args.trust, args.issuer.as_deref()).map_err(trust_json)?;
     let (mut state, bundle) = match &args.bundle {
         Some(path) => {
-            let (state, bundle) = cli::load_bundle(path, &args.roots, args.state.as_deref(), now)?;
+            let (state, bundle) =
+                cli::load_bundle(path, &args.roots, args.state.as_deref(), now).map_err(trust_json)?;
             (Some(state), Some(bundle))
         }
         None => (None, None),
     };
-    let lang = args.lang.clone().or_else(|| bundle.is_some().then(|| "zh".to_owned()));
     let verifier = Verifier::new(Trust { store, bundle })
         .with_stale_policy(args.stale)
         .with_newest_seen(state.as_ref().and_then(TrustState::newest_seen));
@@ -197,7 +212,7 @@ fn run() -> Result<ExitCode, Failure> {
         cli::Input::Image(name, bytes) => verify_image(&verifier, &name, &bytes, now),
     };
     if let (Some(path), Some(state)) = (&args.state, &mut state) {
-        cli::save_state(path, state, verifier.newest_seen())?;
+        cli::save_state(path, state, verifier.newest_seen()).map_err(trust_json)?;
     }
     let labels = Labels {
         bundle: verifier.resolver().bundle.as_ref(),
@@ -296,9 +311,7 @@ fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
 fn load_trust(paths: &[PathBuf], issuer: Option<&str>) -> Result<TrustStore, Failure> {
     let mut store = TrustStore::new();
     for path in paths {
-        let pem = cli::read_text(path)?;
-        let key = PublicKey::from_spki_pem(&pem)
-            .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))?;
+        let key = cli::read_trusted_key(path)?;
         let id = match issuer {
             Some(id) => id.to_owned(),
             None => issuer_for(path)?,
@@ -353,6 +366,7 @@ fn valid_json<'a>(v: &'a Verified, labels: &'a Labels) -> ValidJson<'a> {
         issuer: v.issuer(),
         issuer_name: v.issuer_name(),
         kid: v.kid().to_string(),
+        revocation_id: v.revocation_id().to_string(),
         issued_at: rfc3339(v.issued_at()),
         expires_at: rfc3339(v.expires_at()),
         warnings: v
@@ -400,6 +414,7 @@ fn print_summary(v: &Verified, labels: &Labels) {
     println!("  name:    {name}");
     println!("  born:    {}", subject.birth_date);
     println!("  expires: {}", rfc3339(v.expires_at()));
+    println!("  id:      {}", v.revocation_id());
     for warning in v.warnings() {
         let label = labels.of(warning.code()).map(|l| format!(" ({l})")).unwrap_or_default();
         println!("  WARNING {}{label}", warning.code());

@@ -151,6 +151,7 @@ pub struct Verified {
     valid_from: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     cti: Option<[u8; 8]>,
+    revocation_id: RevocationId,
 }
 
 impl Verified {
@@ -207,6 +208,19 @@ impl Verified {
     /// `cti`, when the code has one.
     pub fn cti(&self) -> Option<[u8; 8]> {
         self.cti
+    }
+
+    /// The id a trust bundle revokes this code by (SPEC.md §12.3): the `cti`
+    /// id under the verifying entry's issuer name when the code has a `cti`,
+    /// else the signature id.
+    ///
+    /// A code's text is not unique: the same signed COSE_Sign1 can travel
+    /// stored or compressed, and several zlib streams (differing only in
+    /// ignored padding bits, for one) inflate to it. Everything after
+    /// verification that tells codes apart (deduplication, logs, a list of
+    /// codes already seen) keys on this id, never on the text.
+    pub fn revocation_id(&self) -> RevocationId {
+        self.revocation_id
     }
 }
 
@@ -480,12 +494,12 @@ impl<R: KeyResolver> Verifier<R> {
             signature,
             cti,
         } = opened;
-        if self.resolver.revokes_credentials() {
-            let by_signature = RevocationId::for_signature(&signature);
-            let by_cti = cti.map(|cti| RevocationId::for_cti(&key.issuer, &cti));
-            if self.resolver.is_revoked(by_signature) || by_cti.is_some_and(|id| self.resolver.is_revoked(id)) {
-                return Err(RevokedError::Credential.into());
-            }
+        let by_signature = RevocationId::for_signature(&signature);
+        let by_cti = cti.map(|cti| RevocationId::for_cti(&key.issuer, &cti));
+        if self.resolver.revokes_credentials()
+            && (self.resolver.is_revoked(by_signature) || by_cti.is_some_and(|id| self.resolver.is_revoked(id)))
+        {
+            return Err(RevokedError::Credential.into());
         }
         self.check_time(&claims, now)?;
         let warnings = self.check_freshness(now)?;
@@ -499,6 +513,7 @@ impl<R: KeyResolver> Verifier<R> {
             valid_from: instant(claims.valid_from()),
             expires_at: instant(claims.exp),
             cti: claims.cti,
+            revocation_id: by_cti.unwrap_or(by_signature),
             credential: claims.credential,
         })
     }

@@ -23,6 +23,55 @@ pub enum Failure {
     Library(qrcred::Error),
     /// Something did not behave as expected (the demo's checks): exit 1.
     Unexpected(String),
+    /// The trust data (a trust bundle, a pinned root or trusted key, the
+    /// trust state) could not be read, was refused, or the state could not
+    /// be written back: exit 3, so that a script tells it from a refused code.
+    Trust(TrustFailure),
+}
+
+/// Why the trust data failed: a stable code and a message naming the file.
+///
+/// The code is the library's when it refused the data (`trust.rollback`,
+/// `key.invalid_encoding`, `cbor.*` ...), else one of the files' own:
+/// `file.unreadable` (missing, not permitted, not readable),
+/// `file.too_large` (a key or state file over 1 MiB) or `file.unwritable`
+/// (the state could not be written back).
+pub struct TrustFailure {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl TrustFailure {
+    /// A failure of the file itself.
+    fn file(path: &Path, code: &'static str, detail: impl std::fmt::Display) -> Failure {
+        Failure::Trust(TrustFailure {
+            code,
+            message: format!("{}: {detail}", path.display()),
+        })
+    }
+
+    /// The library refused what the file holds.
+    fn refused(path: &Path, e: &qrcred::Error) -> Failure {
+        TrustFailure::file(path, e.code(), e)
+    }
+
+    /// `{"trust_error":{"code":..,"message":..,"label":..}}` (`label` only when there is one).
+    pub fn to_json(&self, lang: Option<&str>) -> String {
+        let mut error = serde_json::json!({ "code": self.code, "message": self.message });
+        if let Some(label) = lang.and_then(|lang| qrcred::default_label(self.code, lang)) {
+            error["label"] = label.into();
+        }
+        serde_json::json!({ "trust_error": error }).to_string()
+    }
+}
+
+/// Under `--json`, a trust failure is also written to standard output, as
+/// [`TrustFailure::to_json`], for scripts; the failure is handed back.
+pub fn trust_json(failure: Failure, json: bool, lang: Option<&str>) -> Failure {
+    if let (Failure::Trust(t), true) = (&failure, json) {
+        println!("{}", t.to_json(lang));
+    }
+    failure
 }
 
 impl From<qrcred::Error> for Failure {
@@ -47,6 +96,10 @@ pub fn main(run: impl FnOnce() -> Result<ExitCode, Failure>) -> ExitCode {
         Err(Failure::Unexpected(msg)) => {
             eprintln!("unexpected: {msg}");
             ExitCode::from(1)
+        }
+        Err(Failure::Trust(t)) => {
+            eprintln!("error: {}: {}", t.code, t.message);
+            ExitCode::from(3)
         }
     }
 }
@@ -279,7 +332,8 @@ fn trim_line(raw: &str) -> String {
 /// Loads a trust bundle file through the scanner's trust state: the
 /// `state` file when it exists (with the `roots` added while it has loaded
 /// no bundle yet), else a fresh state pinning `roots`. The state is not
-/// written back here; see [`save_state`].
+/// written back here; see [`save_state`]. Every failure of the bundle,
+/// root and state files is a [`Failure::Trust`].
 pub fn load_bundle(
     bundle: &Path,
     roots: &[PathBuf],
@@ -287,12 +341,11 @@ pub fn load_bundle(
     now: DateTime<Utc>,
 ) -> Result<(TrustState, TrustBundle), Failure> {
     let mut trust_state = load_bundle_state(roots, state)?;
-    let bytes = read_bounded(
-        &mut open(bundle)?,
-        bundle,
-        qrcred::Limits::DEFAULT.max_bundle_len as u64,
-    )?;
-    let loaded = trust_state.load(&bytes, now)?;
+    // One byte over the limit is read, so that the library refuses a longer file (`trust.too_large`).
+    let bytes = read_first(bundle, qrcred::Limits::DEFAULT.max_bundle_len as u64 + 1)?;
+    let loaded = trust_state
+        .load(&bytes, now)
+        .map_err(|e| TrustFailure::refused(bundle, &e))?;
     Ok((trust_state, loaded))
 }
 
@@ -301,7 +354,43 @@ pub fn save_state(path: &Path, state: &mut TrustState, newest_seen: Option<DateT
     if let Some(seen) = newest_seen {
         state.observe(seen);
     }
-    write_atomic(path, &state.to_bytes()?)
+    let bytes = state.to_bytes().map_err(|e| TrustFailure::refused(path, &e))?;
+    write_atomic(path, &bytes).map_err(|failure| match failure {
+        Failure::Usage(detail) => Failure::Trust(TrustFailure {
+            code: "file.unwritable",
+            message: detail,
+        }),
+        other => other,
+    })
+}
+
+/// A pinned root or trusted public key (SPKI PEM), as trust data.
+pub fn read_trusted_key(path: &Path) -> Result<qrcred::PublicKey, Failure> {
+    let bytes = read_trust_file(path, 1 << 20)?;
+    // Bytes that are not UTF-8 are no PEM: the key parser refuses them.
+    qrcred::PublicKey::from_spki_pem(&String::from_utf8_lossy(&bytes)).map_err(|e| TrustFailure::refused(path, &e))
+}
+
+/// A trust data file of at most `max` bytes.
+fn read_trust_file(path: &Path, max: u64) -> Result<Vec<u8>, Failure> {
+    let bytes = read_first(path, max + 1)?;
+    if bytes.len() as u64 > max {
+        return Err(TrustFailure::file(
+            path,
+            "file.too_large",
+            format!("larger than {max} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The first `n` bytes of a trust data file (all of a shorter one).
+fn read_first(path: &Path, n: u64) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|file| file.take(n).read_to_end(&mut bytes))
+        .map_err(|e| TrustFailure::file(path, "file.unreadable", e))?;
+    Ok(bytes)
 }
 
 /// The trust state with `--bundle`: the `--state` file when it exists, with
@@ -309,14 +398,13 @@ pub fn save_state(path: &Path, state: &mut TrustState, newest_seen: Option<DateT
 fn load_bundle_state(roots: &[PathBuf], state: Option<&Path>) -> Result<TrustState, Failure> {
     let mut state = match state {
         Some(path) if path.exists() => {
-            let bytes = read_bounded(&mut open(path)?, path, 1 << 20)?;
-            TrustState::from_bytes(&bytes)
-                .map_err(|e| Failure::Usage(format!("{}: {}: {e}", path.display(), e.code())))?
+            let bytes = read_trust_file(path, 1 << 20)?;
+            TrustState::from_bytes(&bytes).map_err(|e| TrustFailure::refused(path, &e))?
         }
         _ => TrustState::new(&[]),
     };
     for path in roots {
-        let root = read_public_key(path)?;
+        let root = read_trusted_key(path)?;
         // A state that already moved on to a newer root keeps its own set.
         if state.sequence().is_none() {
             state.add_root(root);
