@@ -7,6 +7,25 @@ use std::sync::LazyLock;
 use chrono::{DateTime, TimeDelta, Utc};
 use qrcred::{IssuerKey, PREFIX, TrustState, TrustStore, TrustedKey, Verifier, layers};
 
+/// What a code issued again from `verified` must verify to: every fact the
+/// same, and the revocation id too when it is the `cti`'s. Without a `cti`
+/// the id is the signature's (SPEC §12.3), and issuing again signs other
+/// bytes (the claims are written deterministically, not as received).
+pub fn same_facts(again: &qrcred::Verified, verified: &qrcred::Verified) -> bool {
+    let facts = |v: &qrcred::Verified| {
+        (
+            v.credential().clone(),
+            v.issuer().to_owned(),
+            v.issuer_name().map(str::to_owned),
+            v.warnings().to_vec(),
+            v.kid(),
+            (v.issued_at(), v.valid_from(), v.expires_at()),
+            v.cti(),
+        )
+    };
+    facts(again) == facts(verified) && (verified.cti().is_none() || again.revocation_id() == verified.revocation_id())
+}
+
 /// Seed of the fuzz issuer's Ed25519 key.
 pub const KEY_SEED: [u8; 32] = [0x5A; 32];
 
