@@ -350,6 +350,67 @@ fn combinations_and_several_credentials() {
     assert_eq!(outcome(&decide(&[p(), theirs])), (Verdict::Deny, "subject.mismatch"));
 }
 
+/// Every order of `items` (Heap's algorithm).
+fn permutations<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
+    fn heap<T: Clone>(k: usize, a: &mut Vec<T>, out: &mut Vec<Vec<T>>) {
+        if k <= 1 {
+            out.push(a.clone());
+            return;
+        }
+        for i in 0..k {
+            heap(k - 1, a, out);
+            a.swap(if k % 2 == 0 { i } else { 0 }, k - 1);
+        }
+    }
+    let mut out = Vec::new();
+    heap(items.len(), &mut items.to_vec(), &mut out);
+    out
+}
+
+#[test]
+fn every_pair_of_credentials_must_name_one_person() {
+    let at = t0();
+    let own = IdDigest::compute([1, 2, 3, 4], "610113199003150012");
+    let namesake = IdDigest::compute([5, 6, 7, 8], "610113199003150029");
+    let rules = rules(Requirement::AllOf(vec![
+        Requirement::AccessPass(qrcred::AccessRule::default()),
+        Requirement::HealthStatus(StatusRule {
+            max_age_hours: 24,
+            yellow: YellowPolicy::Deny,
+        }),
+    ]));
+    let decide = |shown: &[Verified]| outcome(&rules.decide(shown, &gate(at)));
+    // The holder's red status without a digest, the holder's pass with
+    // digest P, a namesake's green status with digest Q: in no order do
+    // they combine.
+    let red = verified(status(Colour::Red), t0(), at);
+    let pass_p = verified_for(person().with_id_digest(own), pass("XA-YANTA-017", Role::Resident), t0(), at);
+    let green_q = verified_for(person().with_id_digest(namesake), status(Colour::Green), t0(), at);
+    let orders = permutations(&[red.clone(), pass_p.clone(), green_q.clone()]);
+    assert_eq!(orders.len(), 6);
+    for shown in &orders {
+        assert_eq!(decide(shown), (Verdict::Deny, "subject.mismatch"), "{shown:?}");
+    }
+    // Two digests that differ, with or without a third credential between them.
+    for shown in permutations(&[pass_p.clone(), green_q.clone()]) {
+        assert_eq!(decide(&shown), (Verdict::Deny, "subject.mismatch"));
+    }
+    // The holder's own green status with digest P combines in every order,
+    // with or without a credential that carries no digest.
+    let green_p = verified_for(person().with_id_digest(own), status(Colour::Green), t0(), at);
+    let plain_green = verified(status(Colour::Green), t0(), at);
+    for shown in permutations(&[pass_p.clone(), green_p, plain_green]) {
+        assert_eq!(decide(&shown).0, Verdict::CheckId, "{shown:?}");
+    }
+    // A different birth date anywhere is another person.
+    let mut other = person();
+    other.birth_date = BirthDate::parse("1990-03-16").expect("date");
+    let other_green = verified_for(other, status(Colour::Green), t0(), at);
+    for shown in permutations(&[verified(status(Colour::Green), t0(), at), pass_p, other_green]) {
+        assert_eq!(decide(&shown), (Verdict::Deny, "subject.mismatch"));
+    }
+}
+
 #[test]
 fn an_identity_digest_asks_for_an_id_check() {
     let digest = IdDigest::compute([1, 2, 3, 4], "610113199003150012");

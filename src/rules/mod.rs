@@ -273,7 +273,7 @@ impl RuleSet {
         let Some(first) = subject else {
             return decision(Verdict::Deny, Reason::NoCredential, "require");
         };
-        if credentials.iter().any(|v| !same_person(first, &v.credential().subject)) {
+        if !one_person(credentials) {
             return decision(Verdict::Deny, Reason::SubjectMismatch, "require");
         }
         let outcome = evaluate(&self.require, credentials, gate, &mut String::from("require"));
@@ -561,13 +561,28 @@ fn colour(creds: &[Verified]) -> Option<Colour> {
     })
 }
 
-/// Whether two subjects are the same person: names and birth date equal,
-/// and identity digests equal when both have one.
-fn same_person(a: &Subject, b: &Subject) -> bool {
-    a.family_name == b.family_name
-        && a.given_name == b.given_name
-        && a.birth_date == b.birth_date
-        && (a.id_digest.is_none() || b.id_digest.is_none() || a.id_digest == b.id_digest)
+/// Whether every pair of credentials names the same person: names and
+/// birth dates equal, and every identity digest present equal to every
+/// other. Comparing each with the first alone is not enough: a first
+/// credential without a digest would let two with different digests (a
+/// holder's and a namesake's) combine.
+fn one_person(credentials: &[Verified]) -> bool {
+    let mut subjects = credentials.iter().map(|v| &v.credential().subject);
+    let Some(first) = subjects.next() else {
+        return true;
+    };
+    let mut digest = first.id_digest;
+    for s in subjects {
+        if s.family_name != first.family_name || s.given_name != first.given_name || s.birth_date != first.birth_date {
+            return false;
+        }
+        match (digest, s.id_digest) {
+            (Some(d), Some(e)) if d != e => return false,
+            (None, Some(e)) => digest = Some(e),
+            _ => {}
+        }
+    }
+    true
 }
 
 fn shown_name(s: &Subject, display: NameDisplay) -> Option<String> {
