@@ -388,6 +388,9 @@ expect "verify --bundle: a code the retired key signed later, key.retired" '[ "$
 run bundle revoke-key --root "$root" --bundle "$tb/trust.bundle" --kid "$kid" --now 2026-11-25T08:50:00Z
 run verify --bundle "$tb/trust.bundle" --root "$pin" --now 2026-11-25T09:00:00Z --json "$status_code"
 expect "bundle revoke-key (all codes): revoked.key" '[ "$rc" -eq 1 ] && json_has error.code=revoked.key'
+run verify --trust "$keys/issuer.pub.pem" --bundle "$tb/trust.bundle" --root "$pin" --now 2026-11-25T09:00:00Z --json "$status_code"
+expect "verify --trust with the revoked key next to the bundle: still revoked.key" \
+  '[ "$rc" -eq 1 ] && json_has error.code=revoked.key'
 
 run bundle dump --bundle "$tb/trust.bundle" --root "$pin"
 expect "bundle dump: JSON with the key state and the revoked id" \

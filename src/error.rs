@@ -285,6 +285,9 @@ layer_error! {
         EncodeFailed => "key.encode_failed", "the key could not be encoded";
         /// The key was retired before this code was issued (normal key rotation).
         Retired { retired_at: UnixTime } => "key.retired", "the issuer key was retired at {retired_at}, before this code was issued";
+        /// The code is valid for longer after its key's retirement or
+        /// withdrawal than such a key may grant (SPEC.md §8.1).
+        BeyondWithdrawal { withdrawn_at: UnixTime, days: i64 } => "key.beyond_withdrawal", "the code is valid until more than {days} days after its issuer key was retired or withdrawn at {withdrawn_at}, longer than such a key may grant";
         /// The operating system gave no randomness for key generation.
         Randomness => "key.randomness", "no secure randomness was available to generate a key";
     }

@@ -79,6 +79,11 @@ pub(crate) const DEFAULT_LABELS: &[(&str, &str, &str)] = &[
         "签发密钥停用后签发，凭证无效",
     ),
     (
+        "key.beyond_withdrawal",
+        "Valid too long after its issuer key was withdrawn",
+        "有效期超出签发密钥停用后的允许期限",
+    ),
+    (
         "key.randomness",
         "No secure randomness for a new key",
         "无法获取安全随机数以生成密钥",

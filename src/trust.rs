@@ -65,16 +65,22 @@ pub enum KeyState {
     #[default]
     Active,
     /// Replaced in a normal key rotation: codes it issued before `at` still
-    /// verify until they expire; codes issued at or after `at` are refused
+    /// verify until they expire, but no later than
+    /// [`TrustedKey::WITHDRAWAL_GRANT_DAYS`] after `at`
+    /// (`key.beyond_withdrawal`); codes issued at or after `at` are refused
     /// with `key.retired`.
     Retired {
         /// When the key stopped issuing.
         at: DateTime<Utc>,
     },
-    /// Compromised or withdrawn: codes issued at or after `since` are
-    /// refused with `revoked.key`; with no `since`, every code is.
+    /// Withdrawn from `since` (a withdrawal, not a compromise): codes issued
+    /// at or after `since` are refused with `revoked.key`, those issued
+    /// before verify no later than [`TrustedKey::WITHDRAWAL_GRANT_DAYS`]
+    /// after `since` (`key.beyond_withdrawal`). A key whose private half
+    /// may be in other hands is revoked with no `since`: its signer can
+    /// date a code at any time, so every code it signed is refused.
     Revoked {
-        /// From when; `None` for every code the key ever signed.
+        /// From when; `None` for every code the key ever signed (compromise).
         since: Option<DateTime<Utc>>,
     },
 }
@@ -142,23 +148,48 @@ impl TrustedKey {
         self.public_key.kid()
     }
 
-    /// Whether this key may have issued a code of `kind` at `iat` (seconds).
-    pub(crate) fn permits(&self, kind: Kind, iat: i64) -> Result<()> {
-        match self.state {
-            KeyState::Active => {}
+    /// The longest a retired or withdrawn key's codes stay valid after its
+    /// retirement or withdrawal: 400 days, past the 365-day validity of the
+    /// longest-lived credentials (SPEC.md §8.1). The key's signer writes
+    /// `iat` itself, so without this bound a retired key that leaked later
+    /// could sign a code dated before its retirement and valid for decades.
+    pub const WITHDRAWAL_GRANT_DAYS: i64 = 400;
+
+    /// Whether this key's state allows a code issued at `iat` and expiring
+    /// at `exp` (seconds): `revoked.key`, `key.retired` or
+    /// `key.beyond_withdrawal` otherwise.
+    pub(crate) fn state_permits(&self, iat: i64, exp: i64) -> Result<()> {
+        let withdrawn_at = match self.state {
+            KeyState::Active => return Ok(()),
             KeyState::Retired { at } if iat >= at.timestamp() => {
                 return Err(KeyError::Retired { retired_at: at.into() }.into());
             }
-            KeyState::Retired { .. } => {}
+            KeyState::Retired { at } => at,
+            KeyState::Revoked { since: Some(t) } if iat < t.timestamp() => t,
             KeyState::Revoked { since } => {
-                if since.is_none_or(|t| iat >= t.timestamp()) {
-                    return Err(RevokedError::Key {
-                        since: since.map(Into::into),
-                    }
-                    .into());
+                return Err(RevokedError::Key {
+                    since: since.map(Into::into),
                 }
+                .into());
             }
+        };
+        let grant_ends = withdrawn_at
+            .timestamp()
+            .saturating_add(Self::WITHDRAWAL_GRANT_DAYS * 86_400);
+        if exp > grant_ends {
+            return Err(KeyError::BeyondWithdrawal {
+                withdrawn_at: withdrawn_at.into(),
+                days: Self::WITHDRAWAL_GRANT_DAYS,
+            }
+            .into());
         }
+        Ok(())
+    }
+
+    /// Whether this key may have issued a code of `kind` at `iat`, expiring
+    /// at `exp` (seconds).
+    pub(crate) fn permits(&self, kind: Kind, iat: i64, exp: i64) -> Result<()> {
+        self.state_permits(iat, exp)?;
         if !self.kinds.contains(kind) {
             return Err(KeyError::KindNotAllowed { kind: kind.as_str() }.into());
         }

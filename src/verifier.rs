@@ -23,7 +23,7 @@ use crate::error::{
 use crate::keys::{Kid, PublicKey};
 use crate::limits::Limits;
 use crate::model::{Credential, Kind};
-use crate::trust::{KeyResolver, RevocationId, TrustedKey};
+use crate::trust::{KeyResolver, KeyState, RevocationId, TrustedKey};
 use crate::{base45, compression, prefix};
 
 /// A code that parsed but whose signature has not been checked.
@@ -572,10 +572,16 @@ impl<R: KeyResolver> Verifier<R> {
 /// The first key that verified and may have issued these claims; else the
 /// first key's refusal.
 fn choose_key<'k>(keys: &[&'k TrustedKey], claims: &Claims) -> Result<&'k TrustedKey> {
-    let iat = i64::from(claims.iat);
+    let (iat, exp) = (i64::from(claims.iat), i64::from(claims.exp));
+    // A revocation on any entry for a public key vetoes every entry for it:
+    // a key also trusted another way (a second entry, a key given next to a
+    // bundle) cannot undo it.
+    for key in keys.iter().filter(|k| matches!(k.state, KeyState::Revoked { .. })) {
+        key.state_permits(iat, exp)?;
+    }
     let mut first_error = None;
     for key in keys {
-        match key.permits(claims.credential.kind(), iat) {
+        match key.permits(claims.credential.kind(), iat, exp) {
             Ok(()) => {
                 if claims.iss.as_ref().is_some_and(|iss| *iss != key.issuer) {
                     first_error.get_or_insert(Error::from(ClaimsError::IssuerMismatch));

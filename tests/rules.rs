@@ -359,7 +359,7 @@ fn permutations<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
         }
         for i in 0..k {
             heap(k - 1, a, out);
-            a.swap(if k % 2 == 0 { i } else { 0 }, k - 1);
+            a.swap(if k.is_multiple_of(2) { i } else { 0 }, k - 1);
         }
     }
     let mut out = Vec::new();
@@ -384,7 +384,12 @@ fn every_pair_of_credentials_must_name_one_person() {
     // digest P, a namesake's green status with digest Q: in no order do
     // they combine.
     let red = verified(status(Colour::Red), t0(), at);
-    let pass_p = verified_for(person().with_id_digest(own), pass("XA-YANTA-017", Role::Resident), t0(), at);
+    let pass_p = verified_for(
+        person().with_id_digest(own),
+        pass("XA-YANTA-017", Role::Resident),
+        t0(),
+        at,
+    );
     let green_q = verified_for(person().with_id_digest(namesake), status(Colour::Green), t0(), at);
     let orders = permutations(&[red.clone(), pass_p.clone(), green_q.clone()]);
     assert_eq!(orders.len(), 6);

@@ -54,7 +54,12 @@ fn minted(w: &World, mint: Mint, iat: i64, validity: TimeDelta, credential: &Cre
 
 /// A vaccination signed by issuer-a at `iat`, valid a year, derived cti.
 fn vaccination_a(w: &World, iat: i64) -> Result<Case> {
-    minted(w, w.fx.mint(), iat, TimeDelta::days(365), &vaccination()?)
+    vaccination_a_for(w, iat, TimeDelta::days(365))
+}
+
+/// A vaccination by issuer-a issued at `iat` and valid for `validity`.
+fn vaccination_a_for(w: &World, iat: i64, validity: TimeDelta) -> Result<Case> {
+    minted(w, w.fx.mint(), iat, validity, &vaccination()?)
 }
 
 /// Issuer-b as the issuer, with a `cti` policy.
@@ -180,6 +185,28 @@ fn key_states(w: &World) -> Result<Vec<BundleCase>> {
             &format!("{retired_at}; a vaccination it signed 30 days before verifies until its own expiry"),
         )?
         .verifies(&vaccination_a(w, ISSUED - 30 * DAY)?, now, &[])?,
+        with(
+            &retired,
+            "key_retired_grant_ends",
+            &format!("{retired_at}; a code signed one day before, expiring exactly 400 days after the retirement, verifies"),
+        )?
+        .verifies(&vaccination_a_for(w, ISSUED - DAY, TimeDelta::days(401))?, now, &[])?,
+        with(
+            &retired,
+            "key_retired_beyond_withdrawal",
+            &format!("{retired_at}; a code signed one day before but valid 30 years exceeds the 400 days a retired key grants"),
+        )?
+        .rejects(&vaccination_a_for(w, ISSUED - DAY, TimeDelta::days(30 * 365))?, now, "key.beyond_withdrawal")?,
+        with(
+            &since,
+            "key_revoked_since_beyond_withdrawal",
+            &format!("{revoked_since}; a code signed one day before, expiring one second past 400 days after it, is refused"),
+        )?
+        .rejects(
+            &vaccination_a_for(w, ISSUED - DAY, TimeDelta::days(401) + TimeDelta::seconds(1))?,
+            now,
+            "key.beyond_withdrawal",
+        )?,
     ])
 }
 

@@ -270,9 +270,9 @@ impl RuleSet {
             name: subject.and_then(|s| shown_name(s, self.show_name)),
             id_digests: Vec::new(),
         };
-        let Some(first) = subject else {
+        if subject.is_none() {
             return decision(Verdict::Deny, Reason::NoCredential, "require");
-        };
+        }
         if !one_person(credentials) {
             return decision(Verdict::Deny, Reason::SubjectMismatch, "require");
         }
