@@ -277,7 +277,6 @@ fn edit(
     // a rotation started with announce-root).
     draft.next_roots.retain(|r| r != root.public_key());
     let validity = o.valid.unwrap_or(bundle.expires_at() - bundle.issued_at());
-    draft.sequence = bundle.sequence() + 1;
     draft.issued_at = now.max(bundle.issued_at());
     draft.expires_at = draft.issued_at + validity;
     write_bundle(&path, &draft, &root)

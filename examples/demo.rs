@@ -282,7 +282,6 @@ impl Demo {
     /// loads it and refuses the code it accepted before.
     fn revocation(&self, vaccination: &Minted) -> Result<String, Failure> {
         let mut draft = self.verifier.resolver().to_draft();
-        draft.sequence += 1;
         let id = draft.revoke_code(&vaccination.text, &Limits::DEFAULT)?;
         let bundle = draft.sign(&self.root)?;
         cli::write_atomic(&self.out.join("trust-2.bundle"), &bundle)?;

@@ -408,6 +408,9 @@ layer_error! {
         UnknownRoot { kid: String } => "trust.unknown_root", "the trust bundle is signed by key {kid}, which is not a trusted root";
         /// The bundle's sequence number is lower than the one already held.
         Rollback { sequence: u64, held: u64 } => "trust.rollback", "the trust bundle has sequence number {sequence}, older than the {held} already loaded";
+        /// The bundle has the sequence number already held but other contents:
+        /// one number, one bundle.
+        SequenceReused { sequence: u64 } => "trust.sequence_reused", "the trust bundle has sequence number {sequence}, which the bundle already loaded has, with other contents";
         /// The bundle's issue time is after `now` plus the skew.
         NotYetValid { issued_at: UnixTime } => "trust.not_yet_valid", "the trust bundle is issued at {issued_at}, in the future";
         /// The bundle expired (plus grace) and the policy refuses stale trust.

@@ -160,6 +160,11 @@ pub(crate) const DEFAULT_LABELS: &[(&str, &str, &str)] = &[
         "信任列表版本过旧",
     ),
     (
+        "trust.sequence_reused",
+        "Trust data replaced without a new number: refused",
+        "信任数据序号重复但内容不同，已拒绝",
+    ),
+    (
         "trust.not_yet_valid",
         "Trust list dated in the future",
         "信任列表日期在未来",

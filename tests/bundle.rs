@@ -220,6 +220,75 @@ fn rollback_future_and_unknown_roots_are_refused() {
 }
 
 #[test]
+fn one_sequence_number_is_one_bundle() {
+    let roots = [*root().public_key()];
+    let revoking = {
+        let mut d = draft(5, 20);
+        d.revoke(RevocationId([7; 8]));
+        d.sign(&root()).expect("sign")
+    };
+    let without = draft(5, 20).sign(&root()).expect("sign");
+    let mut state = TrustState::new(&roots);
+    let held = state.load(&revoking, at(20, 1)).expect("loads");
+    assert_eq!(state.bundle_digest(), Some(held.digest()));
+    // The bundle without the revocation, under the same number: refused,
+    // also after the state is persisted and read back.
+    assert_eq!(err_code(state.check(&without, at(20, 2))), "trust.sequence_reused");
+    let persisted = TrustState::from_bytes(&state.to_bytes().expect("bytes")).expect("reads");
+    assert_eq!(persisted.bundle_digest(), Some(held.digest()));
+    assert_eq!(err_code(persisted.check(&without, at(20, 2))), "trust.sequence_reused");
+    // The same bundle reloads (e.g. after a restart), and so does a new number.
+    assert!(persisted.check(&revoking, at(20, 2)).is_ok());
+    let next = held.to_draft();
+    assert_eq!(next.sequence, 6, "a loaded bundle's draft takes the next number");
+    assert!(state.load(&next.sign(&root()).expect("sign"), at(20, 2)).is_ok());
+
+    // A state persisted without a digest (before digests were kept) takes
+    // the first bundle at its number and records its digest.
+    let old = TrustState::new(&roots).load(&without, at(20, 1)).map(|_| ());
+    assert!(old.is_ok());
+    let mut legacy = TrustState::from_bytes(&legacy_state(&roots, 5)).expect("reads");
+    assert_eq!((legacy.sequence(), legacy.bundle_digest()), (Some(5), None));
+    let first = legacy.load(&without, at(20, 2)).expect("loads");
+    assert_eq!(legacy.bundle_digest(), Some(first.digest()));
+    assert_eq!(err_code(legacy.check(&revoking, at(20, 2))), "trust.sequence_reused");
+}
+
+/// A persisted state with roots and a sequence number but no digest (field
+/// 4): `{1: [roots], 2: sequence}`.
+fn legacy_state(roots: &[qrcred::PublicKey], sequence: u8) -> Vec<u8> {
+    let mut out = vec![0xa2, 0x01, 0x80 | roots.len() as u8];
+    for r in roots {
+        out.extend_from_slice(&[0x58, 0x20]);
+        out.extend_from_slice(&r.to_bytes());
+    }
+    out.extend_from_slice(&[0x02, sequence]);
+    out
+}
+
+#[test]
+fn persisted_digests_are_checked() {
+    let roots = [*root().public_key()];
+    let mut state = TrustState::new(&roots);
+    state
+        .load(&draft(5, 20).sign(&root()).expect("sign"), at(20, 1))
+        .expect("loads");
+    let bytes = state.to_bytes().expect("bytes");
+    // The digest field is the last entry: 04 58 20 <32 bytes>.
+    assert_eq!(&bytes[bytes.len() - 35..bytes.len() - 32], &[0x04, 0x58, 0x20]);
+    let mut short = bytes.clone();
+    short.truncate(bytes.len() - 1);
+    let at_33 = short.len() - 32;
+    short[at_33] = 0x1f; // bstr(31)
+    assert_eq!(err_code(TrustState::from_bytes(&short)), "trust.invalid_value");
+    // A digest without a sequence number.
+    let mut digest_only = vec![0xa2, 0x01, 0x81, 0x58, 0x20];
+    digest_only.extend_from_slice(&roots[0].to_bytes());
+    digest_only.extend_from_slice(&bytes[bytes.len() - 35..]);
+    assert_eq!(err_code(TrustState::from_bytes(&digest_only)), "trust.invalid_value");
+}
+
+#[test]
 fn tampered_bundles_are_refused() {
     let bytes = draft(1, 20).sign(&root()).expect("sign");
     let state = TrustState::new(&[*root().public_key()]);
@@ -368,6 +437,8 @@ fn a_bundle_round_trips_through_its_draft() {
     let bytes = d.sign(&root()).expect("sign");
     let bundle = load(&bytes, at(20, 1)).expect("should succeed");
     let mut back = bundle.to_draft();
+    assert_eq!(back.sequence, 10, "the draft is of the next bundle");
+    back.sequence = bundle.sequence();
     back.keys.sort_by_key(TrustedKey::kid);
     d.keys.sort_by_key(TrustedKey::kid);
     assert_eq!(back, d);
@@ -386,7 +457,9 @@ fn the_bytes_do_not_depend_on_the_order_keys_were_added() {
     // order of its draft's keys.
     for d in [&forward, &backward] {
         let bundle = load(&d.sign(&root()).expect("sign"), at(20, 1)).expect("should succeed");
-        assert_eq!(bundle.to_draft().sign(&root()).expect("sign"), bytes);
+        let mut again = bundle.to_draft();
+        again.sequence = bundle.sequence();
+        assert_eq!(again.sign(&root()).expect("sign"), bytes);
     }
 }
 

@@ -123,7 +123,15 @@ fn loading(w: &World) -> Result<Vec<BundleCase>> {
         .loads()?,
         w.case(
             "bundle_same_sequence",
-            "the scanner already holds sequence 7: the same bundle loads again (e.g. after a restart)",
+            "the scanner already holds sequence 7 and its digest: the same bundle loads again (e.g. after a restart)",
+        )
+        .state(held(SEQUENCE, B_ISSUED).with_digest(&base.to_payload()?))
+        .signed(&base, a)?
+        .loads()?,
+        w.case(
+            "bundle_same_sequence_no_digest",
+            "the scanner holds sequence 7 from a state persisted without a digest: the bundle at that number \
+             loads and its digest is recorded",
         )
         .state(held(SEQUENCE, B_ISSUED))
         .signed(&base, a)?
@@ -182,6 +190,14 @@ fn refusals(w: &World) -> Result<Vec<BundleCase>> {
         .signed(&base, a)?
         .refused("trust.rollback"),
         w.case(
+            "bundle_sequence_reused",
+            "the scanner holds sequence 7 with the digest of a bundle that revokes one more credential: \
+             this bundle, also numbered 7, has other contents (one number, one bundle)",
+        )
+        .state(held_7_other_digest(w)?)
+        .signed(&base, a)?
+        .refused("trust.sequence_reused"),
+        w.case(
             "bundle_rollback_checked_first",
             "sequence 6 against a held 7, also issued a day in the future: the rollback is reported (step 6 before 7)",
         )
@@ -209,6 +225,16 @@ fn refusals(w: &World) -> Result<Vec<BundleCase>> {
         .signed(&base, a)?
         .refused("time.clock_behind"),
     ])
+}
+
+/// Root-a's state holding sequence 7 with the digest of another bundle
+/// numbered 7: the base bundle plus one revoked credential.
+fn held_7_other_digest(w: &World) -> Result<State> {
+    let mut other = w.base();
+    other.revoke(qrcred::RevocationId([0x42; 8]));
+    Ok(State::fresh(&[&w.root_a])
+        .holding(Some(SEQUENCE), Some(instant(B_ISSUED)))
+        .with_digest(&other.to_payload()?))
 }
 
 /// The bundle with one payload byte changed after signing: the sequence

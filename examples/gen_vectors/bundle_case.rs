@@ -6,6 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use qrcred::{BundleDraft, Kid, Limits, PublicKey, StalePolicy, TrustBundle, TrustState, Verified, Verifier};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::bundle_wire;
 use super::case::{Case, Expect, Result, ValidExpect};
@@ -23,6 +24,9 @@ pub struct State {
     pub sequence: Option<u64>,
     /// The newest issue time seen.
     pub newest_seen: Option<DateTime<Utc>>,
+    /// SHA-256 of the held bundle's payload; `None` in a state persisted
+    /// before digests were kept.
+    pub bundle_digest: Option<[u8; 32]>,
 }
 
 impl State {
@@ -32,7 +36,14 @@ impl State {
             roots: roots.iter().map(|r| *r.key.public_key()).collect(),
             sequence: None,
             newest_seen: None,
+            bundle_digest: None,
         }
+    }
+
+    /// The state holding this digest of the bundle at its sequence number.
+    pub fn with_digest(mut self, payload: &[u8]) -> State {
+        self.bundle_digest = Some(Sha256::digest(payload).into());
+        self
     }
 
     /// The state holding a sequence number and a newest-seen time.
@@ -45,7 +56,7 @@ impl State {
     /// The state after a bundle signed by `signer` loads (SPEC.md §12.4):
     /// its sequence, `newest_seen` raised to its issue time, and the roots
     /// reduced to the signer plus the announced ones.
-    fn after(&self, signer: Kid, draft: &BundleDraft) -> State {
+    fn after(&self, signer: Kid, draft: &BundleDraft, payload: &[u8]) -> State {
         let mut roots: Vec<PublicKey> = self.roots.iter().filter(|r| r.kid() == signer).copied().collect();
         for next in &draft.next_roots {
             if !roots.contains(next) {
@@ -56,6 +67,7 @@ impl State {
             roots,
             sequence: Some(draft.sequence),
             newest_seen: Some(self.newest_seen.map_or(draft.issued_at, |t| t.max(draft.issued_at))),
+            bundle_digest: Some(Sha256::digest(payload).into()),
         }
     }
 
@@ -69,6 +81,9 @@ impl State {
         }
         if let Some(seen) = self.newest_seen {
             entries.push((3, Cbor::int(seen.timestamp())));
+        }
+        if let Some(digest) = self.bundle_digest {
+            entries.push((4, Cbor::Bytes(digest.to_vec())));
         }
         let state = TrustState::from_bytes(&Cbor::map(entries).encode())?;
         if self.sequence.is_none() {
@@ -87,6 +102,7 @@ impl State {
         state.roots() == self.roots.as_slice()
             && state.sequence() == self.sequence
             && state.newest_seen() == self.newest_seen
+            && state.bundle_digest() == self.bundle_digest
     }
 }
 
@@ -282,7 +298,7 @@ impl BundleCase {
             signed_by: signer,
             keys: draft.keys.len(),
             revoked: draft.revoked.len(),
-            state_after: self.state.after(signer, draft),
+            state_after: self.state.after(signer, draft, &self.payload),
         }));
         Ok(self)
     }
@@ -376,6 +392,7 @@ struct StateJson {
     roots: Vec<String>,
     sequence: Option<u64>,
     newest_seen: Option<String>,
+    bundle_digest: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -436,6 +453,7 @@ fn state_json(s: &State) -> StateJson {
         roots: s.roots.iter().map(|r| hex_of(&r.to_bytes())).collect(),
         sequence: s.sequence,
         newest_seen: s.newest_seen.map(rfc3339),
+        bundle_digest: s.bundle_digest.map(|d| hex_of(&d)),
     }
 }
 

@@ -25,9 +25,12 @@ use qrcred_fuzz::{bundle_payload, bundle_root, bundle_state, now};
 static ROOT: LazyLock<IssuerKey> = LazyLock::new(bundle_root);
 static STATE: LazyLock<TrustState> = LazyLock::new(bundle_state);
 
-/// The loaded bundle's contents, signed again by the root.
+/// The loaded bundle's contents under its own sequence number (a draft
+/// takes the next one), signed again by the root.
 fn sign_again(bundle: &TrustBundle) -> Vec<u8> {
-    bundle.to_draft().sign(&ROOT).expect("a loaded bundle signs again")
+    let mut draft = bundle.to_draft();
+    draft.sequence = bundle.sequence();
+    draft.sign(&ROOT).expect("a loaded bundle signs again")
 }
 
 fuzz_target!(|data: &[u8]| {

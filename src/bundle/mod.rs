@@ -26,6 +26,8 @@ use alloc::{
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
+use sha2::{Digest, Sha256};
+
 use crate::cose::{self, UnverifiedSign1};
 use crate::error::{KeyError, Result, TrustError};
 use crate::keys::{IssuerKey, Kid, PublicKey};
@@ -43,6 +45,7 @@ use wire::Contents;
 #[derive(Debug, Clone)]
 pub struct TrustBundle {
     sequence: u64,
+    digest: [u8; 32],
     issued_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     signed_by: Kid,
@@ -72,16 +75,18 @@ impl TrustBundle {
         }
         let (payload, _) = sign1.verify_with(&candidates, |k: &&PublicKey| *k)?;
         let contents = wire::decode(&payload, limits)?;
-        Ok(TrustBundle::from_contents(contents, kid))
+        let digest = Sha256::digest(&payload).into();
+        Ok(TrustBundle::from_contents(contents, kid, digest))
     }
 
-    fn from_contents(c: Contents, signed_by: Kid) -> TrustBundle {
+    fn from_contents(c: Contents, signed_by: Kid, digest: [u8; 32]) -> TrustBundle {
         let mut keys = TrustStore::new();
         for key in c.keys {
             keys.add(key);
         }
         TrustBundle {
             sequence: c.sequence,
+            digest,
             issued_at: c.issued_at,
             expires_at: c.expires_at,
             signed_by,
@@ -101,6 +106,12 @@ impl TrustBundle {
     /// The sequence number (grows with every bundle the authority signs).
     pub fn sequence(&self) -> u64 {
         self.sequence
+    }
+
+    /// SHA-256 of the signed payload: what tells two bundles with one
+    /// sequence number apart (SPEC.md §12.4, §12.5).
+    pub fn digest(&self) -> [u8; 32] {
+        self.digest
     }
 
     /// When the bundle was issued.
@@ -165,11 +176,14 @@ impl TrustBundle {
         self.revoked.heap_bytes()
     }
 
-    /// The contents as a draft, for the authority to edit and sign again
-    /// (with a higher sequence number and new dates).
+    /// The contents as a draft for the next bundle, for the authority to
+    /// edit and sign again (with new dates): it takes the next sequence
+    /// number itself, so two different bundles never share one (SPEC.md
+    /// §12.4). At `u64::MAX` the number stays, and a changed bundle under it
+    /// is refused by scanners that hold the old one.
     pub fn to_draft(&self) -> BundleDraft {
         BundleDraft {
-            sequence: self.sequence,
+            sequence: self.sequence.saturating_add(1),
             issued_at: self.issued_at,
             expires_at: self.expires_at,
             keys: self.keys.iter().cloned().collect(),

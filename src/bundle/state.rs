@@ -12,7 +12,12 @@ use crate::fields::{Fields, Layer, int};
 use crate::keys::PublicKey;
 use crate::limits::Limits;
 
-const FIELDS: &[(i64, &str)] = &[(1, "state.roots"), (2, "state.sequence"), (3, "state.newest_seen")];
+const FIELDS: &[(i64, &str)] = &[
+    (1, "state.roots"),
+    (2, "state.sequence"),
+    (3, "state.newest_seen"),
+    (4, "state.bundle_digest"),
+];
 
 /// A scanner's persistent trust state.
 ///
@@ -25,6 +30,7 @@ const FIELDS: &[(i64, &str)] = &[(1, "state.roots"), (2, "state.sequence"), (3, 
 pub struct TrustState {
     roots: Vec<PublicKey>,
     sequence: Option<u64>,
+    digest: Option<[u8; 32]>,
     newest_seen: Option<DateTime<Utc>>,
     clock_skew: TimeDelta,
     limits: Limits,
@@ -39,6 +45,7 @@ impl TrustState {
         TrustState {
             roots: pinned_roots.to_vec(),
             sequence: None,
+            digest: None,
             newest_seen: None,
             clock_skew: Self::DEFAULT_CLOCK_SKEW,
             limits: Limits::DEFAULT,
@@ -74,6 +81,13 @@ impl TrustState {
         self.sequence
     }
 
+    /// The digest of the newest bundle loaded ([`TrustBundle::digest`]), if
+    /// known: a state persisted before digests were kept has a sequence
+    /// number without one.
+    pub fn bundle_digest(&self) -> Option<[u8; 32]> {
+        self.digest
+    }
+
     /// The newest issue time seen (bundle or verified code), if any.
     pub fn newest_seen(&self) -> Option<DateTime<Utc>> {
         self.newest_seen
@@ -86,7 +100,9 @@ impl TrustState {
 
     /// Checks a bundle file without changing the state: the size and CBOR
     /// limits, a signature by one of [`roots`](Self::roots), the contents,
-    /// no rollback below [`sequence`](Self::sequence), `now` not behind
+    /// no rollback below [`sequence`](Self::sequence), at that very number
+    /// the same bundle as the one held (`trust.sequence_reused` for another
+    /// digest), `now` not behind
     /// [`newest_seen`](Self::newest_seen) minus the skew (a clock set back
     /// also makes bundles look future-dated: it is reported first), and an
     /// issue time not after `now` plus the skew. An expired bundle
@@ -99,6 +115,15 @@ impl TrustState {
             return Err(TrustError::Rollback {
                 sequence: bundle.sequence,
                 held,
+            }
+            .into());
+        }
+        if self.sequence == Some(bundle.sequence)
+            && let Some(held) = self.digest
+            && held != bundle.digest
+        {
+            return Err(TrustError::SequenceReused {
+                sequence: bundle.sequence,
             }
             .into());
         }
@@ -135,6 +160,7 @@ impl TrustState {
 
     fn accept(&mut self, bundle: &TrustBundle) {
         self.sequence = Some(bundle.sequence);
+        self.digest = Some(bundle.digest);
         self.observe(bundle.issued_at);
         let mut roots: Vec<PublicKey> = self
             .roots
@@ -159,6 +185,9 @@ impl TrustState {
         }
         if let Some(seen) = self.newest_seen {
             entries.push((int(3), Value::Integer(seen.timestamp().into())));
+        }
+        if let Some(digest) = self.digest {
+            entries.push((int(4), Value::Bytes(digest.to_vec())));
         }
         cbor::encode(&cbor::map(entries)?)
     }
@@ -187,9 +216,14 @@ impl TrustState {
             None => None,
             Some(t) => Some(DateTime::<Utc>::from_timestamp(t, 0).ok_or_else(|| f.invalid(3))?),
         };
+        let digest = f.opt_bytes::<32>(4)?;
+        if digest.is_some() && sequence.is_none() {
+            return Err(f.invalid(4));
+        }
         Ok(TrustState {
             roots,
             sequence,
+            digest,
             newest_seen,
             clock_skew: Self::DEFAULT_CLOCK_SKEW,
             limits: Limits::DEFAULT,

@@ -224,6 +224,7 @@ pub struct StateJson {
     pub roots: Vec<String>,
     pub sequence: Option<u64>,
     pub newest_seen: Option<String>,
+    pub bundle_digest: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -359,10 +360,14 @@ pub(crate) fn cbor_head(out: &mut Vec<u8>, major: u8, n: u64) {
 
 impl StateJson {
     /// The state in the persisted form of SPEC.md §12.5: `{1: [roots],
-    /// 2: sequence, 3: newest_seen}`, the optional entries only when set.
+    /// 2: sequence, 3: newest_seen, 4: bundle_digest}`, the optional entries
+    /// only when set.
     pub fn to_cbor(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        let entries = 1 + u64::from(self.sequence.is_some()) + u64::from(self.newest_seen.is_some());
+        let entries = 1
+            + u64::from(self.sequence.is_some())
+            + u64::from(self.newest_seen.is_some())
+            + u64::from(self.bundle_digest.is_some());
         cbor_head(&mut out, 5, entries);
         cbor_head(&mut out, 0, 1);
         cbor_head(&mut out, 4, self.roots.len() as u64);
@@ -383,6 +388,12 @@ impl StateJson {
                 Err(_) => cbor_head(&mut out, 1, t.unsigned_abs() - 1),
             }
         }
+        if let Some(digest) = &self.bundle_digest {
+            cbor_head(&mut out, 0, 4);
+            let digest = bytes(digest);
+            cbor_head(&mut out, 2, digest.len() as u64);
+            out.extend(digest);
+        }
         out
     }
 
@@ -395,6 +406,7 @@ impl StateJson {
         roots == want
             && state.sequence() == self.sequence
             && state.newest_seen() == self.newest_seen.as_deref().map(time)
+            && state.bundle_digest().map(hex::encode) == self.bundle_digest
     }
 }
 
