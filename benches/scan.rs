@@ -1,7 +1,9 @@
 //! Scanning speed: a 300×300 greyscale image of a 262-character code (QR
 //! version 9-M, 4 px per module), as a camera frame and as a PNG file; the
 //! same image without a code (every pass runs); and a 1280×720 frame with
-//! the code in a photo-like scene.
+//! the code in a photo-like scene. Hostile frames: walls of finder patterns
+//! (1, 2 and 3 px modules with a gap of one module) and 1:1:3:1:1 stripes,
+//! at 1920×1080 and at 4096×4096 (the default `max_image_pixels`).
 //!
 //! `cargo bench --bench scan`
 
@@ -44,6 +46,49 @@ fn png(img: &Gray) -> Vec<u8> {
     bytes
 }
 
+/// A wall of finder patterns: `module` px per module, one module's gap.
+fn wall(width: usize, height: usize, module: usize) -> Vec<u8> {
+    let pitch = 8 * module;
+    let mut pixels = vec![255u8; width * height];
+    for (i, p) in pixels.iter_mut().enumerate() {
+        let (x, y) = (i % width % pitch, i / width % pitch);
+        if x < 7 * module && y < 7 * module {
+            let (mx, my) = (x / module, y / module);
+            if mx.min(my).min(6 - mx).min(6 - my) != 1 {
+                *p = 0;
+            }
+        }
+    }
+    pixels
+}
+
+/// Vertical stripes in the ratio 1:1:3:1:1, `module` px per unit.
+fn stripes(width: usize, height: usize, module: usize) -> Vec<u8> {
+    const BARS: [u8; 8] = [0, 255, 0, 0, 0, 255, 0, 255];
+    (0..width * height).map(|i| BARS[i % width / module % 8]).collect()
+}
+
+fn hostile(c: &mut Criterion) {
+    let limits = Limits::DEFAULT;
+    let mut group = c.benchmark_group("hostile frames");
+    group.sample_size(10);
+    for (width, height) in [(1920usize, 1080usize), (4096, 4096)] {
+        for module in 1..=3 {
+            for (name, pixels) in [
+                ("wall", wall(width, height, module)),
+                ("stripes", stripes(width, height, module)),
+            ] {
+                let (w, h) = (width as u32, height as u32);
+                assert_eq!(scan_luma(w, h, &pixels, &limits).map(|t| t.len()), Ok(0));
+                group.bench_function(format!("scan_luma {width}x{height} {name}, {module} px"), |b| {
+                    b.iter(|| scan_luma(w, h, black_box(&pixels), &limits))
+                });
+            }
+        }
+    }
+    group.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let text = text();
     let img = code_image(&text);
@@ -69,5 +114,5 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, hostile);
 criterion_main!(benches);

@@ -9,6 +9,7 @@
 
 mod detect;
 mod file;
+mod finder;
 
 use alloc::{string::String, vec::Vec};
 use chrono::{DateTime, Utc};

@@ -183,3 +183,35 @@ fn a_wall_of_finder_patterns_is_scanned_in_bounded_work() {
     }
     assert_eq!(luma_code(n, n, &wall.pixels), Ok(0));
 }
+
+/// A `size`×`size` wall of finder patterns with 1-px modules and 1-px gaps,
+/// as a greyscale PNG (about 36 KB at 4096×4096).
+fn one_pixel_wall_png(size: u32) -> Vec<u8> {
+    const RINGS: [u8; 7] = [0, 1, 2, 3, 2, 1, 0];
+    let pixels: Vec<u8> = (0..size * size)
+        .map(|i| {
+            let (x, y) = ((i % size) % 8, (i / size) % 8);
+            let dark = x < 7 && y < 7 && RINGS[x as usize].min(RINGS[y as usize]) != 1;
+            if dark { 0 } else { 255 }
+        })
+        .collect();
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, size, size);
+    encoder.set_color(png::ColorType::Grayscale);
+    let mut writer = encoder.write_header().expect("header");
+    writer.write_image_data(&pixels).expect("data");
+    writer.finish().expect("end");
+    bytes
+}
+
+#[test]
+fn the_largest_wall_the_limits_allow_is_answered() {
+    // 4096×4096 is the default max_image_pixels: the finder search stops at
+    // its caps (src/qr/scan/finder.rs pins the work), so this answers in
+    // tens of milliseconds where it took minutes (README, Scanning).
+    let file = one_pixel_wall_png(4096);
+    assert!(file.len() < 64 * 1024, "a small file: {} bytes", file.len());
+    assert_eq!(scan_code(&file), Ok(0));
+    let frame = one_pixel_wall_png(1920);
+    assert_eq!(scan_code(&frame), Ok(0));
+}

@@ -53,11 +53,12 @@ fn symbols(width: u32, height: u32, pixels: &[u8]) -> Vec<Symbol> {
     }
 }
 
-/// zxing-cpp's `QRCode::Reader::decode` for QR Model 2, with a cap on the
-/// finder-pattern triples tried. A pattern that is part of a decoded symbol
+/// zxing-cpp's `QRCode::Reader::decode` for QR Model 2, with the finder
+/// search bounded ([`super::finder`]) and a cap on the finder-pattern
+/// triples tried. A pattern that is part of a decoded symbol
 /// is not tried again.
 fn decode_all(matrix: &BitMatrix) -> Vec<Symbol> {
-    let mut patterns = detector::FindFinderPatterns(matrix, true, 0);
+    let mut patterns = super::finder::find_finder_patterns(matrix).patterns;
     let sets = detector::GenerateFinderPatternSets(&mut patterns);
     let mut used = Vec::new();
     let mut found = Vec::new();
