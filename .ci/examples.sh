@@ -83,22 +83,32 @@ expiry() {
   esac
 }
 
-# tamper CODE: the same code with one signature byte flipped (stored uncompressed).
-tamper() {
-  python3 - "$1" <<'PY'
+# recode MODE CODE: the code's COSE bytes (Base45-decoded, inflated when
+# zlib) re-encoded as another text. MODE tamper: one signature byte flipped,
+# stored uncompressed. MODE rezip: the same signed code in a zlib stream of
+# one stored block whose five padding bits are set (SPEC.md §3).
+recode() {
+  python3 - "$1" "$2" <<'PY'
 import sys, zlib
 A = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-text = sys.argv[1][len("QC1:"):]
+mode, text = sys.argv[1], sys.argv[2][len("QC1:"):]
 raw = bytearray()
 for i in range(0, len(text), 3):
     chunk = text[i:i + 3]
     n = sum(A.index(c) * 45**k for k, c in enumerate(chunk))
     raw += n.to_bytes(2 if len(chunk) == 3 else 1, "big")
 cose = bytearray(zlib.decompress(raw) if raw[0] == 0x78 else raw)
-cose[-40] ^= 0x01  # inside the 64-byte signature, the last item
+if mode == "tamper":
+    cose[-40] ^= 0x01  # inside the 64-byte signature, the last item
+    payload = cose
+else:
+    payload = bytearray(zlib.compress(bytes(cose), 0))
+    assert payload[2] == 0x01  # final stored block; bits 3..7 are padding
+    payload[2] |= 0xF8
+    assert zlib.decompress(bytes(payload)) == cose
 out = ""
-for i in range(0, len(cose), 2):
-    chunk = cose[i:i + 2]
+for i in range(0, len(payload), 2):
+    chunk = payload[i:i + 2]
     n = int.from_bytes(chunk, "big")
     for _ in range(3 if len(chunk) == 2 else 2):
         out += A[n % 45]
@@ -107,33 +117,11 @@ print("QC1:" + out)
 PY
 }
 
-# rezip CODE: the same signed code in another text: its COSE bytes in a zlib
-# stream of one stored block whose five padding bits are set (SPEC.md §3).
-rezip() {
-  python3 - "$1" <<'PY'
-import sys, zlib
-A = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-text = sys.argv[1][len("QC1:"):]
-raw = bytearray()
-for i in range(0, len(text), 3):
-    chunk = text[i:i + 3]
-    n = sum(A.index(c) * 45**k for k, c in enumerate(chunk))
-    raw += n.to_bytes(2 if len(chunk) == 3 else 1, "big")
-cose = zlib.decompress(raw) if raw[0] == 0x78 else bytes(raw)
-z = bytearray(zlib.compress(cose, 0))
-assert z[2] == 0x01  # final stored block; bits 3..7 are padding
-z[2] |= 0xF8
-assert zlib.decompress(bytes(z)) == cose
-out = ""
-for i in range(0, len(z), 2):
-    chunk = z[i:i + 2]
-    n = int.from_bytes(chunk, "big")
-    for _ in range(3 if len(chunk) == 2 else 2):
-        out += A[n % 45]
-        n //= 45
-print("QC1:" + out)
-PY
-}
+# tamper CODE: the same code with one signature byte flipped (stored uncompressed).
+tamper() { recode tamper "$1"; }
+
+# rezip CODE: the same signed code in another text (zlib padding bits set).
+rezip() { recode rezip "$1"; }
 
 # json_lines FIELD: the FIELD (a string) of each JSON line of $out, space-separated.
 json_lines() {
