@@ -573,10 +573,10 @@ impl<R: KeyResolver> Verifier<R> {
 /// first key's refusal.
 fn choose_key<'k>(keys: &[&'k TrustedKey], claims: &Claims) -> Result<&'k TrustedKey> {
     let (iat, exp) = (i64::from(claims.iat), i64::from(claims.exp));
-    // A revocation on any entry for a public key vetoes every entry for it:
-    // a key also trusted another way (a second entry, a key given next to a
-    // bundle) cannot undo it.
-    for key in keys.iter().filter(|k| matches!(k.state, KeyState::Revoked { .. })) {
+    // A revocation or retirement on any entry for a public key vetoes every
+    // entry for it: a key also trusted another way (a second entry, a key
+    // given next to a bundle) cannot undo it.
+    for key in keys.iter().filter(|k| k.state != KeyState::Active) {
         key.state_permits(iat, exp)?;
     }
     let mut first_error = None;

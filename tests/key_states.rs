@@ -70,7 +70,14 @@ fn a_revoked_entry_vetoes_every_entry_for_its_key() {
         since: Some(t0() + TimeDelta::minutes(30)),
     });
     assert_eq!(verdict(&[active.clone(), later.clone()], &code, now), "valid");
-    assert_eq!(verdict(&[later, active], &code, now), "valid");
+    assert_eq!(verdict(&[later, active.clone()], &code, now), "valid");
+    // A retirement vetoes likewise, in either order.
+    let retired = entry(KeyState::Retired {
+        at: t0() - TimeDelta::hours(1),
+    });
+    for entries in [vec![active.clone(), retired.clone()], vec![retired, active]] {
+        assert_eq!(verdict(&entries, &code, now), "key.retired");
+    }
 }
 
 #[test]
