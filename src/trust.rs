@@ -186,10 +186,11 @@ impl TrustedKey {
         Ok(())
     }
 
-    /// Whether this key may have issued a code of `kind` at `iat`, expiring
-    /// at `exp` (seconds).
-    pub(crate) fn permits(&self, kind: Kind, iat: i64, exp: i64) -> Result<()> {
-        self.state_permits(iat, exp)?;
+    /// Whether this entry's scope covers a code of `kind` issued at `iat`
+    /// (seconds): the kinds it may sign and its window. Its state is
+    /// [`state_permits`](Self::state_permits)'s, checked across every entry
+    /// for the key.
+    pub(crate) fn scope_permits(&self, kind: Kind, iat: i64) -> Result<()> {
         if !self.kinds.contains(kind) {
             return Err(KeyError::KindNotAllowed { kind: kind.as_str() }.into());
         }

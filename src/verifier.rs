@@ -23,7 +23,7 @@ use crate::error::{
 use crate::keys::{Kid, PublicKey};
 use crate::limits::Limits;
 use crate::model::{Credential, Kind};
-use crate::trust::{KeyResolver, KeyState, RevocationId, TrustedKey};
+use crate::trust::{KeyResolver, RevocationId, TrustedKey};
 use crate::{base45, compression, prefix};
 
 /// A code that parsed but whose signature has not been checked.
@@ -151,7 +151,8 @@ pub struct Verified {
     valid_from: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     cti: Option<[u8; 8]>,
-    revocation_id: RevocationId,
+    /// The COSE signature, for the revocation id of a code without a `cti`.
+    signature: [u8; 64],
 }
 
 impl Verified {
@@ -220,7 +221,10 @@ impl Verified {
     /// verification that tells codes apart (deduplication, logs, a list of
     /// codes already seen) keys on this id, never on the text.
     pub fn revocation_id(&self) -> RevocationId {
-        self.revocation_id
+        match &self.cti {
+            Some(cti) => RevocationId::for_cti(&self.issuer, cti),
+            None => RevocationId::for_signature(&self.signature),
+        }
     }
 }
 
@@ -494,12 +498,14 @@ impl<R: KeyResolver> Verifier<R> {
             signature,
             cti,
         } = opened;
-        let by_signature = RevocationId::for_signature(&signature);
-        let by_cti = cti.map(|cti| RevocationId::for_cti(&key.issuer, &cti));
-        if self.resolver.revokes_credentials()
-            && (self.resolver.is_revoked(by_signature) || by_cti.is_some_and(|id| self.resolver.is_revoked(id)))
-        {
-            return Err(RevokedError::Credential.into());
+        // The ids are hashed only for a resolver that revokes credentials;
+        // `Verified::revocation_id` derives its own when asked.
+        if self.resolver.revokes_credentials() {
+            let by_signature = RevocationId::for_signature(&signature);
+            let by_cti = cti.map(|cti| RevocationId::for_cti(&key.issuer, &cti));
+            if self.resolver.is_revoked(by_signature) || by_cti.is_some_and(|id| self.resolver.is_revoked(id)) {
+                return Err(RevokedError::Credential.into());
+            }
         }
         self.check_time(&claims, now)?;
         let warnings = self.check_freshness(now)?;
@@ -513,7 +519,7 @@ impl<R: KeyResolver> Verifier<R> {
             valid_from: instant(claims.valid_from()),
             expires_at: instant(claims.exp),
             cti: claims.cti,
-            revocation_id: by_cti.unwrap_or(by_signature),
+            signature,
             credential: claims.credential,
         })
     }
@@ -573,15 +579,15 @@ impl<R: KeyResolver> Verifier<R> {
 /// first key's refusal.
 fn choose_key<'k>(keys: &[&'k TrustedKey], claims: &Claims) -> Result<&'k TrustedKey> {
     let (iat, exp) = (i64::from(claims.iat), i64::from(claims.exp));
-    // A revocation or retirement on any entry for a public key vetoes every
-    // entry for it: a key also trusted another way (a second entry, a key
-    // given next to a bundle) cannot undo it.
-    for key in keys.iter().filter(|k| k.state != KeyState::Active) {
+    // Every entry's state first: a revocation or retirement on any entry for
+    // a public key vetoes every entry for it, so a key also trusted another
+    // way (a second entry, a key given next to a bundle) cannot undo it.
+    for key in keys {
         key.state_permits(iat, exp)?;
     }
     let mut first_error = None;
     for key in keys {
-        match key.permits(claims.credential.kind(), iat, exp) {
+        match key.scope_permits(claims.credential.kind(), iat) {
             Ok(()) => {
                 if claims.iss.as_ref().is_some_and(|iss| *iss != key.issuer) {
                     first_error.get_or_insert(Error::from(ClaimsError::IssuerMismatch));

@@ -25,7 +25,6 @@ use alloc::{
     vec::Vec,
 };
 use chrono::{DateTime, TimeDelta, Utc};
-
 use sha2::{Digest, Sha256};
 
 use crate::cose::{self, UnverifiedSign1};
