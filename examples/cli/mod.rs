@@ -189,13 +189,17 @@ pub fn open(path: &Path) -> Result<File, Failure> {
     File::open(path).map_err(|e| io_error(path, &e))
 }
 
+/// The first `n` bytes of `reader` (all of a shorter one): memory is never
+/// reserved past `n`, whatever the source holds.
+fn read_prefix(reader: &mut impl Read, n: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(n).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Reads at most `max` bytes; more is a failure. `name` is for messages.
 pub fn read_bounded(reader: &mut impl Read, name: &Path, max: u64) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
-    reader
-        .take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(name, &e))?;
+    let bytes = read_prefix(reader, max + 1).map_err(|e| io_error(name, &e))?;
     if bytes.len() as u64 > max {
         return Err(Failure::Usage(format!("{}: larger than {max} bytes", name.display())));
     }
@@ -386,11 +390,9 @@ fn read_trust_file(path: &Path, max: u64) -> Result<Vec<u8>, Failure> {
 
 /// The first `n` bytes of a trust data file (all of a shorter one).
 fn read_first(path: &Path, n: u64) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
     File::open(path)
-        .and_then(|file| file.take(n).read_to_end(&mut bytes))
-        .map_err(|e| TrustFailure::file(path, "file.unreadable", e))?;
-    Ok(bytes)
+        .and_then(|mut file| read_prefix(&mut file, n))
+        .map_err(|e| TrustFailure::file(path, "file.unreadable", e))
 }
 
 /// The trust state with `--bundle`: the `--state` file when it exists, with
