@@ -15,7 +15,7 @@ use std::hint::black_box;
 #[path = "../tests/scan/transform.rs"]
 mod transform;
 
-use transform::{Gray, SplitMix, draw_modules, in_photo};
+use transform::{Gray, SplitMix, draw_modules, finder_wall, in_photo};
 
 /// "QC1:" and 258 characters of the Base45 alphabet: 262 in all, the
 /// alphanumeric capacity of version 9-M.
@@ -46,22 +46,6 @@ fn png(img: &Gray) -> Vec<u8> {
     bytes
 }
 
-/// A wall of finder patterns: `module` px per module, one module's gap.
-fn wall(width: usize, height: usize, module: usize) -> Vec<u8> {
-    let pitch = 8 * module;
-    let mut pixels = vec![255u8; width * height];
-    for (i, p) in pixels.iter_mut().enumerate() {
-        let (x, y) = (i % width % pitch, i / width % pitch);
-        if x < 7 * module && y < 7 * module {
-            let (mx, my) = (x / module, y / module);
-            if mx.min(my).min(6 - mx).min(6 - my) != 1 {
-                *p = 0;
-            }
-        }
-    }
-    pixels
-}
-
 /// Vertical stripes in the ratio 1:1:3:1:1, `module` px per unit.
 fn stripes(width: usize, height: usize, module: usize) -> Vec<u8> {
     const BARS: [u8; 8] = [0, 255, 0, 0, 0, 255, 0, 255];
@@ -74,10 +58,8 @@ fn hostile(c: &mut Criterion) {
     group.sample_size(10);
     for (width, height) in [(1920usize, 1080usize), (4096, 4096)] {
         for module in 1..=3 {
-            for (name, pixels) in [
-                ("wall", wall(width, height, module)),
-                ("stripes", stripes(width, height, module)),
-            ] {
+            let wall = finder_wall(width as u32, height as u32, module as u32, module as u32).pixels;
+            for (name, pixels) in [("wall", wall), ("stripes", stripes(width, height, module))] {
                 let (w, h) = (width as u32, height as u32);
                 assert_eq!(scan_luma(w, h, &pixels, &limits).map(|t| t.len()), Ok(0));
                 group.bench_function(format!("scan_luma {width}x{height} {name}, {module} px"), |b| {

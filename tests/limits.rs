@@ -12,6 +12,10 @@ use qrcred::{Limits, RuleSet, TrustState, TrustStore, TrustedKey, Verifier};
 
 #[path = "support/counting.rs"]
 mod counting;
+#[cfg(feature = "scan")]
+#[allow(dead_code)]
+#[path = "scan/transform.rs"]
+mod transform;
 use counting::{SERIAL, peak_during};
 
 const MIB: usize = 1 << 20;
@@ -183,18 +187,45 @@ fn scanning_a_4_megapixel_rgba_png_allocates_under_6_bytes_per_pixel() {
             [v, v, v, 255]
         })
         .collect();
-    let mut file = Vec::new();
-    let mut encoder = png::Encoder::new(&mut file, side, side);
-    encoder.set_color(png::ColorType::Rgba);
-    let mut writer = encoder.write_header().expect("header");
-    writer.write_image_data(&rgba).expect("data");
-    writer.finish().expect("end");
+    let file = png_file(side, side, png::ColorType::Rgba, &rgba);
     drop(rgba);
     let (result, peak) = peak_during(|| qrcred::scan_image(&file, &qrcred::Limits::DEFAULT));
     assert_eq!(result.expect("scans"), Vec::<String>::new());
     let pixels = (side * side) as usize;
     assert!(peak < 6 * pixels, "{} bytes per pixel", peak as f64 / pixels as f64);
     println!("peak {:.2} bytes per pixel", peak as f64 / pixels as f64);
+}
+
+/// The largest picture the default limits let through (4096×4096), a wall
+/// of 1-px finder patterns with 1-px gaps in a 36 KB PNG: answered within
+/// 200 MiB (README, Scanning, gives the peak this prints).
+#[cfg(feature = "scan")]
+#[test]
+fn scanning_the_largest_wall_of_finder_patterns_stays_under_200_mib() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let wall = transform::finder_wall(4096, 4096, 1, 1);
+    let file = png_file(wall.width, wall.height, png::ColorType::Grayscale, &wall.pixels);
+    drop(wall);
+    let (result, peak) = peak_during(|| qrcred::scan_image(&file, &qrcred::Limits::DEFAULT));
+    assert_eq!(result.expect("scans"), Vec::<String>::new());
+    assert!(peak < 200 * MIB, "peak {} MiB", peak / MIB);
+    println!(
+        "peak {:.1} MiB for a {} byte file",
+        peak as f64 / MIB as f64,
+        file.len()
+    );
+}
+
+/// `pixels` (rows of `color` samples) as a PNG file.
+#[cfg(feature = "scan")]
+fn png_file(width: u32, height: u32, color: png::ColorType, pixels: &[u8]) -> Vec<u8> {
+    let mut file = Vec::new();
+    let mut encoder = png::Encoder::new(&mut file, width, height);
+    encoder.set_color(color);
+    let mut writer = encoder.write_header().expect("header");
+    writer.write_image_data(pixels).expect("data");
+    writer.finish().expect("end");
+    file
 }
 
 /// A CBOR head: major type and argument, shortest form.

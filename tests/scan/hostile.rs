@@ -4,7 +4,7 @@
 use qrcred::{Limits, scan_image, scan_luma};
 
 use crate::samples::{code, draw, jpeg, png};
-use crate::transform::{Gray, SplitMix, noise};
+use crate::transform::{Gray, SplitMix, finder_wall, noise};
 
 fn scan_code(bytes: &[u8]) -> Result<usize, &'static str> {
     scan_image(bytes, &Limits::DEFAULT)
@@ -172,36 +172,9 @@ fn tiny_flat_and_noisy_images_give_no_text() {
 fn a_wall_of_finder_patterns_is_scanned_in_bounded_work() {
     // 7×7-module finder patterns with a 2-module gap, 3 px per module:
     // thousands of candidate patterns, millions of triples.
-    const RINGS: [u8; 7] = [0, 1, 2, 2, 2, 1, 0];
     let n = 1200u32;
-    let mut wall = Gray::filled(n, n, 255);
-    for (i, p) in wall.pixels.iter_mut().enumerate() {
-        let (x, y) = ((i as u32 % n) / 3 % 9, (i as u32 / n) / 3 % 9);
-        if x < 7 && y < 7 && RINGS[x as usize].min(RINGS[y as usize]) != 1 {
-            *p = 0;
-        }
-    }
+    let wall = finder_wall(n, n, 3, 6);
     assert_eq!(luma_code(n, n, &wall.pixels), Ok(0));
-}
-
-/// A `size`×`size` wall of finder patterns with 1-px modules and 1-px gaps,
-/// as a greyscale PNG (about 36 KB at 4096×4096).
-fn one_pixel_wall_png(size: u32) -> Vec<u8> {
-    const RINGS: [u8; 7] = [0, 1, 2, 3, 2, 1, 0];
-    let pixels: Vec<u8> = (0..size * size)
-        .map(|i| {
-            let (x, y) = ((i % size) % 8, (i / size) % 8);
-            let dark = x < 7 && y < 7 && RINGS[x as usize].min(RINGS[y as usize]) != 1;
-            if dark { 0 } else { 255 }
-        })
-        .collect();
-    let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, size, size);
-    encoder.set_color(png::ColorType::Grayscale);
-    let mut writer = encoder.write_header().expect("header");
-    writer.write_image_data(&pixels).expect("data");
-    writer.finish().expect("end");
-    bytes
 }
 
 #[test]
@@ -209,9 +182,9 @@ fn the_largest_wall_the_limits_allow_is_answered() {
     // 4096×4096 is the default max_image_pixels: the finder search stops at
     // its caps (src/qr/scan/finder.rs pins the work), so this answers in
     // tens of milliseconds where it took minutes (README, Scanning).
-    let file = one_pixel_wall_png(4096);
+    let file = png(&finder_wall(4096, 4096, 1, 1));
     assert!(file.len() < 64 * 1024, "a small file: {} bytes", file.len());
     assert_eq!(scan_code(&file), Ok(0));
-    let frame = one_pixel_wall_png(1920);
+    let frame = png(&finder_wall(1920, 1920, 1, 1));
     assert_eq!(scan_code(&frame), Ok(0));
 }

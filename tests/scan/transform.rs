@@ -60,6 +60,22 @@ pub fn draw_modules(modules: &[bool], size: u32, module: u32, canvas: u32) -> Gr
     })
 }
 
+/// A hostile picture: a `width`×`height` wall of QR finder patterns (7×7
+/// modules: dark ring, light ring, dark 3×3 centre), `module` pixels per
+/// module, `gap` light pixels between patterns.
+pub fn finder_wall(width: u32, height: u32, module: u32, gap: u32) -> Gray {
+    let pitch = 7 * module + gap;
+    let pixels = (0..width * height)
+        .map(|i| {
+            let (x, y) = (i % width % pitch, i / width % pitch);
+            let (mx, my) = (x / module, y / module);
+            let dark = mx < 7 && my < 7 && mx.min(my).min(6 - mx).min(6 - my) != 1;
+            if dark { 0 } else { 255 }
+        })
+        .collect();
+    Gray { width, height, pixels }
+}
+
 /// Rotates by `degrees` about the centre, on a canvas grown to hold it.
 pub fn rotate(img: &Gray, degrees: f32) -> Gray {
     let (s, c) = degrees.to_radians().sin_cos();
