@@ -46,8 +46,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use cli::Failure;
+use qrcred::report::DecisionReport;
 use qrcred::{Decision, Gate, LimitsError, RevocationId, RuleSet, TrustBundle, Verdict, Verified, Verifier};
-use serde::Serialize;
 
 mod cli;
 
@@ -76,26 +76,6 @@ struct Door {
     lang: String,
     json: bool,
     colour: bool,
-}
-
-#[derive(Serialize)]
-struct DecisionJson<'a> {
-    verdict: Verdict,
-    code: &'static str,
-    text: String,
-    rule: &'a str,
-    rule_set: RuleSetJson<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    colour: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-    revocation_ids: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct RuleSetJson<'a> {
-    name: &'a str,
-    version: u32,
 }
 
 fn main() -> ExitCode {
@@ -233,34 +213,21 @@ impl Door {
 
     /// Decides for one person and prints the verdict; `true` when denied.
     fn person(&self, codes: Vec<cli::Input>, now: DateTime<Utc>) -> Result<bool, Failure> {
-        let mut verified: Vec<Verified> = Vec::new();
-        let mut refusal = None;
+        let mut results = Vec::new();
         for code in codes {
-            let results = match code {
-                cli::Input::Text(text) => vec![self.verifier.verify(&text, now)],
+            match code {
+                cli::Input::Text(text) => results.push(self.verifier.verify(&text, now)),
                 cli::Input::Image(_, bytes) => match self.verifier.verify_image(&bytes, now) {
-                    Ok(results) => results,
-                    Err(e) => vec![Err(e)],
+                    Ok(found) => results.extend(found),
+                    Err(e) => results.push(Err(e)),
                 },
-            };
-            for result in results {
-                match result {
-                    Ok(v) => verified.push(v),
-                    Err(e) => {
-                        refusal.get_or_insert(e);
-                    }
-                }
             }
         }
         let gate = Gate {
             site: self.site.clone(),
             now,
         };
-        let decision = match refusal {
-            // One code that does not verify denies: it may be a forgery.
-            Some(e) => qrcred::refused(&e, &self.rules),
-            None => self.rules.decide(&verified, &gate),
-        };
+        let (decision, verified) = self.rules.decide_results(results, &gate);
         let ids: Vec<RevocationId> = verified.iter().map(Verified::revocation_id).collect();
         self.print(&decision, &ids)
     }
@@ -272,19 +239,7 @@ impl Door {
         let colour = d.colour.map(|c| c.as_str());
         let mut out = std::io::stdout().lock();
         let written = if self.json {
-            let json = DecisionJson {
-                verdict: d.verdict,
-                code: d.code(),
-                text,
-                rule: &d.rule,
-                rule_set: RuleSetJson {
-                    name: &d.rule_set.0,
-                    version: d.rule_set.1,
-                },
-                colour,
-                name: d.name.as_deref(),
-                revocation_ids: ids.iter().map(ToString::to_string).collect(),
-            };
+            let json = DecisionReport::new(d, &self.lang, ids);
             let line = serde_json::to_string(&json).map_err(|e| Failure::Usage(format!("cannot write JSON: {e}")))?;
             writeln!(out, "{line}")
         } else {

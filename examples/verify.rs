@@ -59,11 +59,12 @@ use std::process::ExitCode;
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use cli::Failure;
+use qrcred::report::{ErrorReport, Labels, RefusedReport, ValidReport, rfc3339};
 use qrcred::{
-    Credential, KeyResolver, Kid, RevocationId, StalePolicy, TrustBundle, TrustState, TrustStore, TrustValidity,
-    TrustedKey, Verified, Verifier,
+    KeyResolver, Kid, RevocationId, StalePolicy, TrustBundle, TrustState, TrustStore, TrustValidity, TrustedKey,
+    Verified, Verifier,
 };
 use serde::Serialize;
 
@@ -132,42 +133,6 @@ impl From<qrcred::Error> for Refusal {
 
 type Outcome = Result<Verified, Refusal>;
 
-#[derive(Serialize)]
-struct ValidJson<'a> {
-    valid: bool,
-    kind: &'static str,
-    issuer: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    issuer_name: Option<&'a str>,
-    kid: String,
-    revocation_id: String,
-    issued_at: String,
-    expires_at: String,
-    warnings: Vec<WarningJson<'a>>,
-    credential: &'a Credential,
-}
-
-#[derive(Serialize)]
-struct WarningJson<'a> {
-    code: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    label: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct RefusedJson<'a> {
-    valid: bool,
-    error: ErrorJson<'a>,
-}
-
-#[derive(Serialize)]
-struct ErrorJson<'a> {
-    code: &'static str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    label: Option<&'a str>,
-}
-
 fn main() -> ExitCode {
     cli::main(run)
 }
@@ -214,28 +179,9 @@ fn run() -> Result<ExitCode, Failure> {
     if let (Some(path), Some(state)) = (&args.state, &mut state) {
         cli::save_state(path, state, verifier.newest_seen()).map_err(trust_json)?;
     }
-    let labels = Labels {
-        bundle: verifier.resolver().bundle.as_ref(),
-        lang: lang.as_deref(),
-    };
+    let labels = Labels::new(verifier.resolver().bundle.as_ref(), lang.as_deref());
     report(&outcomes, args.json, &labels)?;
     Ok(ExitCode::from(u8::from(outcomes.iter().any(Result::is_err))))
-}
-
-/// Where refusal and warning labels come from, and in which language.
-struct Labels<'a> {
-    bundle: Option<&'a TrustBundle>,
-    lang: Option<&'a str>,
-}
-
-impl Labels<'_> {
-    fn of(&self, code: &str) -> Option<&str> {
-        let lang = self.lang?;
-        match self.bundle {
-            Some(bundle) => bundle.label(code, lang),
-            None => qrcred::default_label(code, lang),
-        }
-    }
 }
 
 /// Every code in the image, verified; a refusal if it holds none.
@@ -339,15 +285,18 @@ fn issuer_for(pem: &Path) -> Result<String, Failure> {
 }
 
 /// One line of JSON, or one human summary, per code.
-fn report(outcomes: &[Outcome], json: bool, labels: &Labels) -> Result<(), Failure> {
+fn report(outcomes: &[Outcome], json: bool, labels: &Labels<'_>) -> Result<(), Failure> {
     for (i, outcome) in outcomes.iter().enumerate() {
         if !json && outcomes.len() > 1 {
             println!("code {} of {}:", i + 1, outcomes.len());
         }
         match (outcome, json) {
-            (Ok(v), true) => println!("{}", to_json(&valid_json(v, labels))?),
+            (Ok(v), true) => println!("{}", to_json(&ValidReport::new(v, labels))?),
             (Ok(v), false) => print_summary(v, labels),
-            (Err(r), true) => println!("{}", to_json(&refused_json(r, labels))?),
+            (Err(r), true) => {
+                let error = ErrorReport::with_code(r.code, r.message.as_str(), labels);
+                println!("{}", to_json(&RefusedReport::from_error(error))?);
+            }
             (Err(r), false) => {
                 println!("REFUSED {}: {}", r.code, r.message);
                 if let Some(label) = labels.of(r.code) {
@@ -359,44 +308,11 @@ fn report(outcomes: &[Outcome], json: bool, labels: &Labels) -> Result<(), Failu
     Ok(())
 }
 
-fn valid_json<'a>(v: &'a Verified, labels: &'a Labels) -> ValidJson<'a> {
-    ValidJson {
-        valid: true,
-        kind: v.kind().as_str(),
-        issuer: v.issuer(),
-        issuer_name: v.issuer_name(),
-        kid: v.kid().to_string(),
-        revocation_id: v.revocation_id().to_string(),
-        issued_at: rfc3339(v.issued_at()),
-        expires_at: rfc3339(v.expires_at()),
-        warnings: v
-            .warnings()
-            .iter()
-            .map(|w| WarningJson {
-                code: w.code(),
-                label: labels.of(w.code()),
-            })
-            .collect(),
-        credential: v.credential(),
-    }
-}
-
-fn refused_json<'a>(refusal: &'a Refusal, labels: &'a Labels) -> RefusedJson<'a> {
-    RefusedJson {
-        valid: false,
-        error: ErrorJson {
-            code: refusal.code,
-            message: &refusal.message,
-            label: labels.of(refusal.code),
-        },
-    }
-}
-
 fn to_json(value: &impl Serialize) -> Result<String, Failure> {
     serde_json::to_string(value).map_err(|e| Failure::Usage(format!("cannot write JSON: {e}")))
 }
 
-fn print_summary(v: &Verified, labels: &Labels) {
+fn print_summary(v: &Verified, labels: &Labels<'_>) {
     let subject = &v.credential().subject;
     let mut name = subject.family_name.clone();
     if let Some(given) = &subject.given_name {
@@ -419,8 +335,4 @@ fn print_summary(v: &Verified, labels: &Labels) {
         let label = labels.of(warning.code()).map(|l| format!(" ({l})")).unwrap_or_default();
         println!("  WARNING {}{label}", warning.code());
     }
-}
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }

@@ -70,6 +70,7 @@ mod limits;
 mod model;
 mod prefix;
 mod qr;
+pub mod report;
 mod rules;
 mod trust;
 mod verifier;

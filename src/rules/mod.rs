@@ -294,6 +294,34 @@ impl RuleSet {
             Outcome::Fail { reason, rule, .. } => decision(Verdict::Deny, reason, &rule),
         }
     }
+
+    /// Decides for one person from the result of verifying each code they
+    /// presented, in the order presented: the first code that did not
+    /// verify denies with its error's code ([`refused`]; it may be a
+    /// forgery), else [`RuleSet::decide`] decides on them all. Returns the
+    /// decision and the codes that verified. Every door of the project
+    /// (the `gate` example, the bindings) decides through this.
+    pub fn decide_results(
+        &self,
+        results: impl IntoIterator<Item = Result<Verified>>,
+        gate: &Gate,
+    ) -> (Decision, Vec<Verified>) {
+        let mut verified = Vec::new();
+        let mut refusal = None;
+        for result in results {
+            match result {
+                Ok(v) => verified.push(v),
+                Err(e) => {
+                    refusal.get_or_insert(e);
+                }
+            }
+        }
+        let decision = match refusal {
+            Some(e) => refused(&e, self),
+            None => self.decide(&verified, gate),
+        };
+        (decision, verified)
+    }
 }
 
 /// The decision for a code that did not verify: deny, with the error's code.

@@ -21,6 +21,55 @@ pub const PYTHON_INSTALL: &str = "python3 -m pip install pycose cwt base45 crypt
 /// `apt-get` line for OpenSSL's command-line tool.
 pub const OPENSSL_INSTALL: &str = "apt-get install -y openssl";
 
+/// How to get Node.js for the WebAssembly package's tests.
+pub const NODE_INSTALL: &str = "install Node.js 20 or newer with npm (Debian: apt-get install -y nodejs npm)";
+/// How to get the WebAssembly build tools.
+pub const WASM_TOOLS_INSTALL: &str =
+    "bash bindings/wasm/build.sh (it installs the wasm32 target, wasm-bindgen-cli and wasm-opt)";
+
+/// Whether Node.js 20 or newer runs, with npm; see [`available`].
+pub fn node(check: &str) -> bool {
+    let version = Command::new("node")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let major: u32 = version
+        .trim()
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    available(
+        "Node.js >= 20 with npm",
+        major >= 20 && runs("npm", &["--version"]),
+        NODE_INSTALL,
+        check,
+    )
+}
+
+/// `apt-get` line for the browser.
+pub const CHROMIUM_INSTALL: &str = "apt-get install -y chromium chromium-driver";
+/// How to get playwright-core (no browser download: it drives the system Chromium).
+pub const PLAYWRIGHT_INSTALL: &str = "npm ci --prefix web/tests";
+
+/// Whether Debian's Chromium runs (`/usr/bin/chromium`, or `$CHROMIUM`); see [`available`].
+pub fn chromium(check: &str) -> bool {
+    let program = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    available("Chromium", runs(&program, &["--version"]), CHROMIUM_INSTALL, check)
+}
+
+/// Whether playwright-core is installed in `web/tests/node_modules`; see [`available`].
+pub fn playwright(check: &str) -> bool {
+    let present = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("web/tests/node_modules/playwright-core/package.json")
+        .exists();
+    available("playwright-core", present, PLAYWRIGHT_INSTALL, check)
+}
+
 /// Whether `zbarimg` runs; see [`available`].
 pub fn zbarimg(check: &str) -> bool {
     available("zbarimg", runs("zbarimg", &["--version"]), ZBARIMG_INSTALL, check)

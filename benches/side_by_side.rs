@@ -1,0 +1,98 @@
+//! The native half of the WebAssembly speed comparison: `node
+//! web/tests/bench.mjs` runs this (`cargo bench --bench side_by_side`),
+//! hands its fixture to the benchmark page in headless Chromium, and prints
+//! both sets of figures side by side (README, "JavaScript and WebAssembly").
+//!
+//! Prints one JSON object: the fixture (a trust list, a code, the time, the
+//! rules) and the median time per call of verify, decide and scan_luma on a
+//! 640×480 frame with and without a code, measured as the page measures
+//! them (rounds of repeated calls after a warm-up).
+
+use std::time::Instant;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use qrcred::{
+    Credential, EccLevel, Gate, Issuer, IssuerKey, Limits, QrCode, RenderOptions, RuleSet, TrustStore, TrustedKey,
+    Verifier, scan_luma,
+};
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Median microseconds per call of `f`, over `rounds` rounds of `n` calls, after a warm-up.
+fn measure(mut f: impl FnMut(), n: usize, rounds: usize) -> f64 {
+    for _ in 0..n {
+        f();
+    }
+    let per = (0..rounds)
+        .map(|_| {
+            let t0 = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            t0.elapsed().as_secs_f64() * 1e6 / n as f64
+        })
+        .collect();
+    median(per)
+}
+
+fn main() {
+    let now: DateTime<Utc> = "2026-11-25T09:00:00Z".parse().expect("time");
+    let key = IssuerKey::from_seed(&[0x42; 32]);
+    let public = *key.public_key();
+    let issuer = Issuer::new(key, "CN-SN-XA");
+    let credential: Credential =
+        serde_json::from_str(include_str!("../examples/credentials/health_status.json")).expect("credential");
+    let text = issuer
+        .issue(&credential, TimeDelta::hours(24), now - TimeDelta::hours(1))
+        .expect("issues");
+    let rules_json = include_str!("../examples/rules/city.json");
+    let rules = RuleSet::from_json(rules_json).expect("rules");
+    let verifier = Verifier::new(TrustStore::new().with(TrustedKey::new(public, "CN-SN-XA")));
+    verifier.verify(&text, now).expect("verifies");
+
+    let (side, symbol) = QrCode::encode(&text, EccLevel::M)
+        .expect("encodes")
+        .to_luma(&RenderOptions::default().with_module_px(4))
+        .expect("draws");
+    let (w, h, side) = (640usize, 480usize, side as usize);
+    let mut frame = vec![150u8; w * h];
+    for y in 0..side {
+        let row = (h - side) / 2 + y;
+        let start = row * w + (w - side) / 2;
+        frame[start..start + side].copy_from_slice(&symbol[y * side..(y + 1) * side]);
+    }
+    let empty = vec![150u8; w * h];
+    let limits = Limits::DEFAULT;
+    assert_eq!(scan_luma(640, 480, &frame, &limits).expect("scans"), vec![text.clone()]);
+
+    let gate = Gate {
+        site: Some("XA-0001".into()),
+        now,
+    };
+    let verify_us = measure(|| drop(verifier.verify(&text, now)), 200, 15);
+    let decide_us = measure(
+        || drop(rules.decide_results([verifier.verify(&text, now)], &gate)),
+        200,
+        15,
+    );
+    let scan_code_ms = measure(|| drop(scan_luma(640, 480, &frame, &limits)), 3, 11) / 1000.0;
+    let scan_empty_ms = measure(|| drop(scan_luma(640, 480, &empty, &limits)), 3, 11) / 1000.0;
+    let out = serde_json::json!({
+        "fixture": {
+            "now": "2026-11-25T09:00:00Z",
+            "text": text,
+            "trust": [{ "public_key": public.to_spki_pem().expect("pem"), "issuer": "CN-SN-XA" }],
+            "rules": serde_json::from_str::<serde_json::Value>(rules_json).expect("json"),
+        },
+        "native": {
+            "verify_us": verify_us,
+            "decide_us": decide_us,
+            "scan_frame_640x480_code_ms": scan_code_ms,
+            "scan_frame_640x480_empty_ms": scan_empty_ms,
+        },
+    });
+    println!("{out}");
+}
