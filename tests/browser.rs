@@ -8,7 +8,9 @@
 //! admitted, an expired one denied `time.expired`, a tampered one
 //! `signature.invalid`, a revoked one `revoked.credential`; a code drawn
 //! small, and one blurred, are still read; a reload with the network cut
-//! still scans; the page sends no request while scanning; the trust state in
+//! still scans; a code with an identity digest asks for the ID document
+//! (CHECK ID) and the number typed is matched; the page sends no request
+//! while scanning; the trust state in
 //! IndexedDB keeps an older bundle out after a reload. Screenshots of each
 //! verdict go to `target/browser-screenshots/`.
 //!
@@ -28,10 +30,12 @@ use std::process::Command;
 use chrono::{DateTime, TimeDelta, Utc};
 use qrcred::layers::{base45_decode, base45_encode, compress_if_shorter, decompress, strip_prefix};
 use qrcred::{
-    BundleDraft, Credential, EccLevel, Issuer, IssuerKey, Limits, QrCode, RenderOptions, RuleSet, TrustedKey,
+    BundleDraft, Credential, EccLevel, IdDigest, Issuer, IssuerKey, Limits, QrCode, RenderOptions, RuleSet, TrustedKey,
 };
 
 const WIDTH: usize = 640;
+/// The number on the ID document of the CHECK ID case (a test number).
+const ID_NUMBER: &str = "11010519491231002X";
 const HEIGHT: usize = 480;
 
 /// A Y4M video (4:2:0, grey chroma) of `frames` copies of a luma frame.
@@ -162,6 +166,12 @@ fn the_scanner_page_decides_from_the_camera_offline_in_chromium() {
     let revoked = issuer
         .issue(&credential, TimeDelta::hours(24), now - TimeDelta::hours(2))
         .expect("issues");
+    // With an identity digest, the city's rules (check_id on) ask for the ID document.
+    let mut with_id = credential.clone();
+    with_id.subject.id_digest = Some(IdDigest::compute([0x5a, 0x17, 0xc3, 0x09], ID_NUMBER));
+    let check_id = issuer
+        .issue(&with_id, TimeDelta::hours(24), now - TimeDelta::hours(1))
+        .expect("issues");
     let rules = RuleSet::from_json(include_str!("../examples/rules/city.json")).expect("rules");
     let bundle = |sequence: u64, revoke: bool| {
         let mut draft = BundleDraft::new(
@@ -191,12 +201,14 @@ fn the_scanner_page_decides_from_the_camera_offline_in_chromium() {
         "revoked": case(video("revoked", frame(&revoked, 4)), "deny", "revoked.credential"),
         "small": case(video("small", frame(&valid, 2)), "admit", "status.green"),
         "blurred": case(video("blurred", blur(&frame(&valid, 4), 1)), "admit", "status.green"),
+        "check_id": case(video("check_id", frame(&check_id, 4)), "check_id", "status.green"),
     });
     let spec = serde_json::json!({
         "dist": dist,
         "screenshots": screenshots,
         "videos": videos,
         "bundles": { "newer": newer, "older": older, "newer_sequence": 2 },
+        "id_number": ID_NUMBER,
     });
     let spec_path = fixture.write("fixture.json", serde_json::to_vec_pretty(&spec).expect("json"));
 

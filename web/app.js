@@ -58,6 +58,7 @@ function status(text) {
 }
 
 let hideTimer;
+let holding = false; // a CHECK ID verdict waits for the guard: scanning pauses
 let lastKey = '';
 let lastAt = 0;
 
@@ -82,18 +83,40 @@ function showVerdict(decision, texts) {
   $('verdict-code').textContent = `${decision.code} · ${decision.rule_set.name} v${decision.rule_set.version}`;
   out.dataset.verdict = decision.verdict;
   out.dataset.reason = decision.code;
+  delete out.dataset.idMatch;
   out.hidden = false;
   if (timings.firstVerdict === null) timings.firstVerdict = performance.now();
   announce(decision.verdict);
   clearTimeout(hideTimer);
-  hideTimer = setTimeout(() => {
-    out.hidden = true;
-  }, SHOW_MS);
+  const checkId = decision.verdict === 'check_id';
+  $('id-check').hidden = !checkId;
+  $('id-result').textContent = '';
+  $('id-number').value = '';
+  holding = checkId;
+  if (checkId) {
+    $('id-number').focus();
+  } else {
+    hideTimer = setTimeout(hideVerdict, SHOW_MS);
+  }
   return true;
 }
 
-$('verdict').addEventListener('click', () => {
+function hideVerdict() {
   $('verdict').hidden = true;
+  holding = false;
+}
+
+$('verdict').addEventListener('click', (event) => {
+  if (!$('id-check').contains(event.target)) hideVerdict();
+});
+$('id-check').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const reply = await ask({ type: 'match-id', idNumber: $('id-number').value.trim() });
+  const matches = reply.type === 'matched' && reply.matches;
+  $('verdict').dataset.idMatch = String(matches);
+  $('id-result').textContent = matches ? '✓ 证件一致 ID matches: 通行 ADMIT' : '✗ 证件不一致 ID does not match: 禁止通行 DENY';
+  announce(matches ? 'admit' : 'deny');
+  hideTimer = setTimeout(hideVerdict, SHOW_MS);
 });
 
 let audio;
@@ -158,7 +181,7 @@ async function scanPixels(image) {
 
 async function cameraLoop(video) {
   for (;;) {
-    if (video.readyState >= 2 && video.videoWidth > 0) {
+    if (!holding && !document.hidden && video.readyState >= 2 && video.videoWidth > 0) {
       await scanPixels(pixelsOf(video, video.videoWidth, video.videoHeight, MAX_FRAME_SIDE));
     }
     await new Promise((resolve) => (video.requestVideoFrameCallback ? video.requestVideoFrameCallback(() => resolve()) : setTimeout(resolve, 60)));
@@ -177,9 +200,23 @@ async function startCamera() {
     timings.cameraPlaying ??= performance.now();
   });
   await video.play();
+  keepAwake();
   status('请出示二维码 Show the code');
   cameraLoop(video);
 }
+
+// The screen stays on while the page is shown: a guard's phone must not lock between people.
+let wakeLock = null;
+async function keepAwake() {
+  try {
+    wakeLock = await navigator.wakeLock?.request('screen');
+  } catch {
+    wakeLock = null;
+  }
+}
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && wakeLock?.released !== false) keepAwake();
+});
 
 $('photo').addEventListener('change', async (event) => {
   const file = event.target.files?.[0];

@@ -139,6 +139,9 @@ self.onmessage = async ({ data }) => {
         reply({ type: 'scanned', texts, decision });
         break;
       }
+      case 'match-id':
+        reply({ type: 'matched', matches: scanner !== null && scanner.matchesId(String(data.idNumber ?? '')) });
+        break;
       case 'load-bundle': {
         const result = scanner.loadBundle(new Uint8Array(data.bytes), Date.now(), { lang: settings.lang });
         if (result.ok) await persist(new Uint8Array(data.bytes));

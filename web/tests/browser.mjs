@@ -7,8 +7,9 @@
 //
 // Checks: each video's verdict and reason in <output id="verdict">; no
 // network request while scanning; a reload with the network cut still
-// scans; the trust state in IndexedDB keeps a rolled-back bundle out after a
-// reload; an operator's older bundle file is refused. Saves a screenshot of
+// scans; a CHECK ID verdict takes the ID document's number; the trust state
+// in IndexedDB keeps a rolled-back bundle out after a reload; an operator's
+// older bundle file is refused. Saves a screenshot of
 // each verdict and prints one JSON line of figures (first-verdict latency).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -139,8 +140,22 @@ try {
   Object.assign(site, again);
   for (const [name, spec] of Object.entries(fixture.videos)) {
     if (name === 'valid') continue;
-    const { browser } = await scanCase(name, spec, site);
-    await browser.close();
+    const { browser, page } = await scanCase(name, spec, site);
+    try {
+      if (name === 'check_id') {
+        // The guard types the number on the ID document: a wrong one denies, the right one admits.
+        await page.fill('#id-number', '110105199003150021');
+        await page.click('#id-check button');
+        await page.waitForSelector('#verdict[data-id-match="false"]', { timeout: 5000 });
+        await page.fill('#id-number', fixture.id_number.toLowerCase());
+        await page.click('#id-check button');
+        await page.waitForSelector('#verdict[data-id-match="true"]', { timeout: 5000 });
+        await page.screenshot({ path: join(fixture.screenshots, 'check-id-matched.png') });
+        results.cases.check_id.id_match = true;
+      }
+    } finally {
+      await browser.close();
+    }
   }
   // 2. The trust state persists: after a newer bundle, a reload with the
   //    older one in the folder keeps the newer, and an operator's older file is refused.

@@ -80,6 +80,20 @@ function optionalString(value, name) {
   return value;
 }
 
+/** JSON text of `value`, or `options.invalid` for what JSON cannot hold (cycles, BigInt). */
+function jsonOf(value, name) {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    throw invalid(`${name} cannot be written as JSON: ${e.message}`);
+  }
+}
+
+// The library's default limits (SPEC.md §5.3), for checks made before
+// anything is copied into WebAssembly memory.
+const DEFAULT_MAX_TEXT_LEN = 4296;
+const MAX_IMAGE_PIXELS = 16 * 1024 * 1024;
+
 function refused(code, message) {
   return { valid: false, error: { code, message } };
 }
@@ -93,6 +107,12 @@ const SCANNER_OPTIONS = new Set(['bundle', 'root', 'roots', 'state', 'rules', 't
  */
 export class Scanner {
   #raw;
+  #maxText;
+
+  /** At most one code unit more than the text limit: a UTF-16 code unit is at least one UTF-8 byte. */
+  #clip(text) {
+    return text.length > this.#maxText ? text.slice(0, this.#maxText + 1) : text;
+  }
 
   /**
    * @param {object} options
@@ -116,7 +136,7 @@ export class Scanner {
       if (typeof pem !== 'string') throw invalid('root must be a PEM string or an array of them');
     }
     const stale = options.stale && { grace_seconds: options.stale.graceSeconds ?? 0, refuse: Boolean(options.stale.refuse) };
-    const json = JSON.stringify({
+    const json = jsonOf({
       roots,
       trust: options.trust ?? [],
       rules: typeof options.rules === 'string' ? undefined : options.rules,
@@ -124,7 +144,11 @@ export class Scanner {
       clock_skew_seconds: options.clockSkewSeconds,
       limits: options.limits,
       stale,
-    });
+    }, 'options');
+    // A text longer than the limit is refused whatever follows (limits.text_too_long,
+    // whose message names only the limit): only that much of it is copied in.
+    const maxText = options.limits?.max_text_len;
+    this.#maxText = Number.isSafeInteger(maxText) && maxText >= 0 ? maxText : DEFAULT_MAX_TEXT_LEN;
     const bundle = bytesOf(options.bundle, 'bundle');
     const state = bytesOf(options.state, 'state');
     const now = millis(options.now);
@@ -138,7 +162,7 @@ export class Scanner {
   verify(text, nowMs, { lang } = {}) {
     if (typeof text !== 'string') return refused('options.invalid', 'the code text must be a string');
     const now = millis(nowMs);
-    return JSON.parse(this.#raw.verify(text, now, optionalString(lang, 'lang')));
+    return JSON.parse(this.#raw.verify(this.#clip(text), now, optionalString(lang, 'lang')));
   }
 
   /** Verifies the bytes a code's Base45 carries (a zlib stream or COSE_Sign1), as verify() does. */
@@ -156,7 +180,7 @@ export class Scanner {
     if (!Array.isArray(list) || list.some((t) => typeof t !== 'string')) {
       throw invalid('texts must be a string or an array of strings');
     }
-    const json = JSON.stringify(list);
+    const json = JSON.stringify(list.map((t) => this.#clip(t)));
     const siteText = optionalString(site, 'site');
     const langText = optionalString(lang, 'lang') ?? 'zh';
     const now = millis(nowMs);
@@ -215,6 +239,11 @@ export function scanFrame(width, height, pixels) {
     throw invalid('width and height must be non-negative integers');
   }
   const bytes = bytesOf(pixels, 'pixels') ?? new Uint8Array(0);
+  const area = width * height;
+  if (area > MAX_IMAGE_PIXELS && (bytes.length === area || bytes.length === 4 * area)) {
+    // Refused before the buffer is copied into WebAssembly memory, as the core would refuse it.
+    throw new QrcredError('limits.image_too_large', `the image is ${width}×${height} pixels, more than the ${MAX_IMAGE_PIXELS} pixels allowed`);
+  }
   return JSON.parse(guarded(() => rawScanFrame(width, height, bytes)));
 }
 
@@ -235,7 +264,7 @@ export class Issuer {
 
   /** Signs `credential` (an object or its JSON text) valid for `validForSeconds` from `nowMs`: the code text. */
   issue(credential, validForSeconds, nowMs) {
-    const json = typeof credential === 'string' ? credential : JSON.stringify(credential);
+    const json = typeof credential === 'string' ? credential : jsonOf(credential, 'credential');
     if (typeof json !== 'string') throw invalid('credential must be an object or JSON text');
     if (typeof validForSeconds !== 'number') throw invalid('validForSeconds must be a number');
     const now = millis(nowMs);

@@ -66,9 +66,13 @@ fn instant(ms: f64) -> Result<DateTime<Utc>, Error> {
     DateTime::from_timestamp_millis(ms.floor() as i64).ok_or_else(|| TimeError::OutOfRange.into())
 }
 
+/// A report as JSON text. The reports are plain structs of strings,
+/// numbers and credentials, which serde_json always writes; were it ever to
+/// fail, the caller gets a refusal rather than a half-written report.
 fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value)
-        .unwrap_or_else(|e| format!(r#"{{"valid":false,"error":{{"code":"options.invalid","message":"{e}"}}}}"#))
+    serde_json::to_string(value).unwrap_or_else(|_| {
+        String::from(r#"{"valid":false,"ok":false,"error":{"code":"options.invalid","message":"the report could not be written as JSON"}}"#)
+    })
 }
 
 // --- options ---------------------------------------------------------------
@@ -465,6 +469,10 @@ impl Scanner {
         }
         match instant(now_ms).and_then(|now| state.load(bytes, now)) {
             Ok(bundle) => {
+                let report = json(&LoadReport::Loaded {
+                    ok: true,
+                    bundle: BundleInfo::of(&bundle),
+                });
                 let newest_seen = state.newest_seen();
                 let store = self.verifier.resolver().store.clone();
                 let trust = Trust {
@@ -472,14 +480,7 @@ impl Scanner {
                     store,
                 };
                 self.verifier = self.settings.verifier(trust, newest_seen);
-                let bundle = self.verifier.resolver().bundle.as_ref();
-                match bundle {
-                    Some(b) => json(&LoadReport::Loaded {
-                        ok: true,
-                        bundle: BundleInfo::of(b),
-                    }),
-                    None => String::new(),
-                }
+                report
             }
             Err(e) => {
                 let labels = Labels::new(self.verifier.resolver().bundle.as_ref(), lang.as_deref());

@@ -60,7 +60,17 @@ test('refusals are results with codes, in the language asked for', () => {
   assert.equal(scanner.verify(42, NOW).error.code, 'options.invalid');
   assert.equal(scanner.verify(text, NaN).error.code, 'time.out_of_range');
   assert.equal(scanner.verify(text, 1e300).error.code, 'time.out_of_range');
-  assert.equal(scanner.verify('x'.repeat(1 << 20), NOW).error.code, 'limits.text_too_long');
+  // A long text is refused as a whole would be (only the first 4,297 code units are copied in).
+  const long = scanner.verify('x'.repeat(1 << 24), NOW);
+  assert.deepEqual(long, scanner.verify('x'.repeat(4297), NOW));
+  assert.equal(long.error.code, 'limits.text_too_long');
+  assert.equal(scanner.verify(`QC1:${'€'.repeat(2000)}`, NOW).error.code, 'limits.text_too_long');
+  assert.equal(new Scanner({ trust, limits: { max_text_len: 10 } }).verify(text, NOW).error.code, 'limits.text_too_long');
+  const cycle = {};
+  cycle.self = cycle;
+  throwsCode(() => new Scanner({ trust, rules: cycle }), 'options.invalid');
+  throwsCode(() => issuer.issue(cycle, 60, NOW), 'options.invalid');
+  throwsCode(() => issuer.issue({ n: 1n }, 60, NOW), 'options.invalid');
   throwsCode(() => scanner.decide([1, 2], {}, NOW), 'options.invalid');
   throwsCode(() => scanner.verify(text, 'yesterday'), 'options.invalid');
   const many = scanner.decide(Array(9).fill(text), {}, NOW);
@@ -81,6 +91,9 @@ test('camera frames of the wrong shape are refused without reading past them', (
   throwsCode(() => scanFrame(-1, 2, new Uint8Array(0)), 'options.invalid');
   throwsCode(() => scanFrame(4, 4, 'pixels'), 'options.invalid');
   throwsCode(() => scanFrame(8192, 8192, new Uint8Array(8192 * 8192)), 'limits.image_too_large');
+  throwsCode(() => scanFrame(4097, 4097, new Uint8Array(4097 * 4097)), 'limits.image_too_large');
+  throwsCode(() => scanFrame(4097, 4097, new Uint8Array(5)), 'scan.buffer_size');
+  throwsCode(() => scanFrame(0, 0, new Uint8Array(0)), 'scan.empty_image');
 });
 
 test('the issuer refuses bad keys and credentials with codes', () => {
