@@ -74,6 +74,10 @@ pub enum Error {
     /// An image could not be read for scanning (feature `scan`).
     #[error(transparent)]
     Scan(#[from] ScanError),
+    /// Options given to a [`Scanner`](crate::scanner::Scanner) or to a
+    /// binding could not be read.
+    #[error(transparent)]
+    Options(#[from] OptionsError),
     /// A trust bundle is malformed, not signed by a trusted root, rolled
     /// back, not yet valid, or stale under a failing policy.
     #[error(transparent)]
@@ -103,6 +107,7 @@ impl Error {
             LimitsError::CODES,
             RenderError::CODES,
             ScanError::CODES,
+            OptionsError::CODES,
             TrustError::CODES,
             RevokedError::CODES,
             RulesError::CODES,
@@ -127,6 +132,7 @@ impl Error {
             Error::Limits(e) => e.code(),
             Error::Render(e) => e.code(),
             Error::Scan(e) => e.code(),
+            Error::Options(e) => e.code(),
             Error::Trust(e) => e.code(),
             Error::Revoked(e) => e.code(),
             Error::Rules(e) => e.code(),
@@ -481,5 +487,16 @@ mod tests {
         let e = Error::from(Base45Error::InvalidChar { position: 3 });
         assert_eq!(e.code(), "base45.invalid_char");
         assert!(alloc::format!("{e}").contains("character 3"));
+    }
+}
+
+layer_error! {
+    /// Errors in the options a scanner or a binding is given (not in a code,
+    /// a bundle or a rule set, which have their own codes).
+    OptionsError {
+        /// Options that are not JSON, have an unknown field or a value of the
+        /// wrong type or out of range, or an argument a binding cannot read
+        /// (a null pointer, text that is not UTF-8, a wrong length).
+        Invalid { detail: String } => "options.invalid", "invalid options: {detail}";
     }
 }

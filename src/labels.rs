@@ -127,6 +127,7 @@ pub(crate) const DEFAULT_LABELS: &[(&str, &str, &str)] = &[
     ("limits.cbor_length", "Code damaged", "凭证码已损坏"),
     ("limits.field_too_long", "Code content too long", "凭证内容字段过长"),
     ("limits.out_of_range", "Scanner misconfigured", "扫码设备配置错误"),
+    ("options.invalid", "Scanner misconfigured", "扫码设备配置错误"),
     ("limits.image_too_large", "Image too large", "图片过大"),
     (
         "scan.unsupported_format",

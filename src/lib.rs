@@ -72,13 +72,15 @@ mod prefix;
 mod qr;
 pub mod report;
 mod rules;
+pub mod scanner;
 mod trust;
 mod verifier;
 
 // Errors and limits.
 pub use error::{
-    Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, PrefixError,
-    RenderError, Result, RevokedError, RulesError, ScanError, SignatureError, TimeError, TrustError, UnixTime,
+    Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, OptionsError,
+    PrefixError, RenderError, Result, RevokedError, RulesError, ScanError, SignatureError, TimeError, TrustError,
+    UnixTime,
 };
 pub use limits::Limits;
 

@@ -202,3 +202,73 @@ impl<'a> DecisionReport<'a> {
 pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
+
+/// A loaded trust bundle: `{"sequence", "issued_at", "expires_at",
+/// "signed_by", "keys", "revoked", "rules": {"name", "version"} | null}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleReport<'a> {
+    sequence: u64,
+    issued_at: String,
+    expires_at: String,
+    signed_by: String,
+    keys: usize,
+    revoked: usize,
+    rules: Option<RuleSetReport<'a>>,
+}
+
+impl<'a> BundleReport<'a> {
+    /// The report of `bundle`.
+    pub fn new(bundle: &'a TrustBundle) -> BundleReport<'a> {
+        BundleReport {
+            sequence: bundle.sequence(),
+            issued_at: rfc3339(bundle.issued_at()),
+            expires_at: rfc3339(bundle.expires_at()),
+            signed_by: bundle.signed_by().to_string(),
+            keys: bundle.keys().count(),
+            revoked: bundle.revoked_count(),
+            rules: bundle.rules().map(|r| RuleSetReport {
+                name: &r.name,
+                version: r.version,
+            }),
+        }
+    }
+}
+
+/// The result of loading a bundle: `{"ok": true, "bundle": {...}}` or
+/// `{"ok": false, "error": {"code", "message", "label"?}}`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum LoadReport<'a> {
+    /// The bundle loaded.
+    Loaded {
+        /// Always true.
+        ok: bool,
+        /// The bundle now in use.
+        bundle: BundleReport<'a>,
+    },
+    /// The bundle was refused; the one in use is unchanged.
+    Refused {
+        /// Always false.
+        ok: bool,
+        /// Why.
+        error: ErrorReport<'a>,
+    },
+}
+
+impl<'a> LoadReport<'a> {
+    /// A bundle that loaded.
+    pub fn loaded(bundle: &'a TrustBundle) -> LoadReport<'a> {
+        LoadReport::Loaded {
+            ok: true,
+            bundle: BundleReport::new(bundle),
+        }
+    }
+
+    /// A bundle refused with `error`.
+    pub fn refused(error: &Error, labels: &Labels<'a>) -> LoadReport<'a> {
+        LoadReport::Refused {
+            ok: false,
+            error: ErrorReport::new(error, labels),
+        }
+    }
+}

@@ -28,6 +28,8 @@ const NOT_FROM_VERIFICATION: &[&str] = &[
     "time.out_of_range",
     // Scanning an image (feature `scan`), not verifying a text.
     "limits.image_too_large",
+    // Options given to a scanner or a binding, not a code (SPEC.md §9).
+    "options.invalid",
 ];
 
 /// Codes only a trust bundle gives: loading it, or verifying with it (a

@@ -99,7 +99,8 @@ test('camera frames of the wrong shape are refused without reading past them', (
 test('the issuer refuses bad keys and credentials with codes', () => {
   throwsCode(() => Issuer.fromPem('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', 'X'), 'key.invalid_encoding');
   throwsCode(() => Issuer.fromPem(pkcs8Pem(KEY.seed), ''), 'options.invalid');
-  throwsCode(() => issuer.issue({ subject: {} }, 60, NOW), 'claims.invalid_value');
+  throwsCode(() => issuer.issue({ subject: {} }, 60, NOW), 'options.invalid');
+  throwsCode(() => issuer.issue({ ...credential, subject: { ...credential.subject, family_name: 'a\u202eb' } }, 60, NOW), 'claims.invisible_char');
   throwsCode(() => issuer.issue(credential, -5, NOW), 'time.out_of_range');
   throwsCode(() => issuer.issue(credential, 60, Infinity), 'time.out_of_range');
   throwsCode(() => renderSvg('QC1:lower case'), 'render.not_alphanumeric');
