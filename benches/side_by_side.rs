@@ -1,7 +1,8 @@
-//! The native half of the WebAssembly speed comparison: `node
-//! web/tests/bench.mjs` runs this (`cargo bench --bench side_by_side`),
-//! hands its fixture to the benchmark page in headless Chromium, and prints
-//! both sets of figures side by side (README, "JavaScript and WebAssembly").
+//! The native half of the bindings' speed comparisons: `node
+//! web/tests/bench.mjs` (WebAssembly in headless Chromium) and
+//! `python3 bindings/python/bench.py` (the Python package) run this
+//! (`cargo bench --bench side_by_side`), hand its fixture to the binding,
+//! and print both sets of figures side by side (README, Performance).
 //!
 //! Prints one JSON object: the fixture (a trust list, a code, the time, the
 //! rules) and the median time per call of verify, decide and scan_luma on a
@@ -40,8 +41,10 @@ fn measure(mut f: impl FnMut(), n: usize, rounds: usize) -> f64 {
 
 fn main() {
     let now: DateTime<Utc> = "2026-11-25T09:00:00Z".parse().expect("time");
+    // A fixed, public test key (benchmarks only).
     let key = IssuerKey::from_seed(&[0x42; 32]);
     let public = *key.public_key();
+    let key_pem = key.to_pkcs8_pem().expect("pem").to_string();
     let issuer = Issuer::new(key, "CN-SN-XA");
     let credential: Credential =
         serde_json::from_str(include_str!("../examples/credentials/health_status.json")).expect("credential");
@@ -73,6 +76,7 @@ fn main() {
         now,
     };
     let verify_us = measure(|| drop(verifier.verify(&text, now)), 200, 15);
+    let issue_us = measure(|| drop(issuer.issue(&credential, TimeDelta::hours(24), now)), 200, 15);
     let decide_us = measure(
         || drop(rules.decide_results([verifier.verify(&text, now)], &gate)),
         200,
@@ -85,10 +89,13 @@ fn main() {
             "now": "2026-11-25T09:00:00Z",
             "text": text,
             "trust": [{ "public_key": public.to_spki_pem().expect("pem"), "issuer": "CN-SN-XA" }],
+            "issuer_pem": key_pem,
+            "credential": credential,
             "rules": serde_json::from_str::<serde_json::Value>(rules_json).expect("json"),
         },
         "native": {
             "verify_us": verify_us,
+            "issue_us": issue_us,
             "decide_us": decide_us,
             "scan_frame_640x480_code_ms": scan_code_ms,
             "scan_frame_640x480_empty_ms": scan_empty_ms,
