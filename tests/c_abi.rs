@@ -14,14 +14,13 @@
 
 #![cfg(all(feature = "render", feature = "scan"))]
 
+#[path = "support/fixtures.rs"]
+mod fixtures;
 #[path = "support/outside.rs"]
 mod outside;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-use chrono::{TimeDelta, Utc};
-use qrcred::{BundleDraft, EccLevel, IssuerKey, QrCode, RenderOptions, RuleSet, TrustedKey};
 
 const CBINDGEN_INSTALL: &str = "cargo install cbindgen --version 0.29.4";
 const CC_INSTALL: &str = "apt-get install -y gcc (its AddressSanitizer runtime comes with it)";
@@ -94,104 +93,6 @@ fn run(program: &Path, args: &[&std::ffi::OsStr]) -> String {
     stdout
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Every invalid vector with a text, one line each: name, now (ms), the
-/// scanner options, the text in hex, the expected code.
-fn vectors_tsv() -> String {
-    let dir = root().join("test-vectors/invalid");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("vectors")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    names.sort();
-    let mut out = String::new();
-    for path in names {
-        let case: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("JSON");
-        let Some(text) = case["text"].as_str() else { continue };
-        let now = chrono::DateTime::parse_from_rfc3339(case["now"].as_str().expect("now")).expect("time");
-        let mut options = serde_json::json!({ "trust": case["trust"] });
-        if let Some(skew) = case.get("skew_seconds") {
-            options["clock_skew_seconds"] = skew.clone();
-        }
-        if let Some(limits) = case.get("limits") {
-            options["limits"] = limits.clone();
-        }
-        let name = path.file_stem().expect("stem").to_string_lossy();
-        let code = case["expected"]["error"]
-            .as_str()
-            .expect("an invalid case names its error");
-        out.push_str(&format!(
-            "{name}\t{}\t{options}\t{}\t{code}\n",
-            now.timestamp_millis(),
-            hex(text.as_bytes())
-        ));
-    }
-    out
-}
-
-/// The fixtures the C test reads.
-fn write_fixtures(dir: &Path) {
-    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).expect("write fixture");
-    // The public test key issuer-a of test-vectors/ (its seed is public: tests only).
-    let seed: [u8; 32] = hex_decode("113980411b7c40d05c0a3825029323bea98e2af4b06965006c25ff682612a947");
-    let issuer = IssuerKey::from_seed(&seed);
-    write("issuer.pem", issuer.to_pkcs8_pem().expect("pem").as_bytes());
-    let public = *issuer.public_key();
-    write(
-        "trust.json",
-        serde_json::json!([{ "public_key": hex(&public.to_bytes()), "issuer": "CN-SN-XA" }])
-            .to_string()
-            .as_bytes(),
-    );
-    let rules_json = include_str!("../examples/rules/city.json");
-    write("rules.json", rules_json.as_bytes());
-    let root_key = IssuerKey::from_seed(&[0x52; 32]);
-    write("root.pem", root_key.public_key().to_spki_pem().expect("pem").as_bytes());
-    let now = Utc::now();
-    let rules = RuleSet::from_json(rules_json).expect("rules");
-    for sequence in [1u64, 2] {
-        let mut draft = BundleDraft::new(
-            sequence,
-            now - TimeDelta::hours(4 - sequence as i64),
-            TimeDelta::days(7),
-        );
-        draft.add_key(TrustedKey::new(public, "CN-SN-XA").with_display_name("西安市卫生健康委员会"));
-        draft.rules = Some(rules.clone());
-        write(
-            &format!("bundle-{sequence}.bin"),
-            &draft.sign(&root_key).expect("signs"),
-        );
-    }
-    // A frame with a code in it.
-    let text =
-        "QC1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDE$VK G2EM-0KI6ASG4LPPY0IVTHBLRCFS/SR6KG4V0:FC1M5N$HHQ8*06";
-    let (side, symbol) = QrCode::encode(text, EccLevel::M)
-        .expect("encodes")
-        .to_luma(&RenderOptions::default().with_module_px(4))
-        .expect("draws");
-    let (w, h, side) = (640usize, 480usize, side as usize);
-    let mut frame = vec![150u8; w * h];
-    for y in 0..side {
-        let start = ((h - side) / 2 + y) * w + (w - side) / 2;
-        frame[start..start + side].copy_from_slice(&symbol[y * side..(y + 1) * side]);
-    }
-    write("frame.gray", &frame);
-    write("frame.txt", text.as_bytes());
-    write("vectors.tsv", vectors_tsv().as_bytes());
-}
-
-fn hex_decode<const N: usize>(text: &str) -> [u8; N] {
-    let mut out = [0u8; N];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex");
-    }
-    out
-}
-
 /// The C example of the README (the first ```c block after its marker).
 fn readme_example() -> String {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
@@ -247,13 +148,13 @@ fn the_c_abi_passes_its_c_tests_under_the_sanitizers() {
     }
 
     let library = build_library();
-    write_fixtures(&dir);
+    fixtures::write(&dir);
     let test = dir.join("test_qrcred");
     compile(&[&root().join("bindings/c/tests/test_qrcred.c")], &test, &library);
     let out = run(&test, &[dir.as_os_str()]);
     assert!(out.contains(", 0 failed"), "{out}");
     eprintln!("C test: {}", out.trim().replace('\n', "; "));
-    assert!(out.contains("invalid test vectors refused with their codes"), "{out}");
+    assert!(out.contains("invalid ones refused with their codes"), "{out}");
 
     // The README's example, with the trust list and a code of the fixtures.
     let example = dir.join("example.c");

@@ -9,9 +9,9 @@
  * DIR holds issuer.pem (a PKCS#8 test key), trust.json (a trust list of its
  * public key), rules.json, root.pem, bundle-1.bin and bundle-2.bin (signed
  * trust bundles, 2 newer), frame.gray (a 640x480 greyscale frame with a
- * code), frame.txt (that code) and vectors.tsv (every invalid test vector
- * with a text: name, now in ms, scanner options JSON, the text in hex (it
- * may hold any byte), expected code).
+ * code), frame.txt (that code) and vectors.tsv (every valid and invalid
+ * test vector with a text: name, now in ms, scanner options JSON, the text
+ * in hex (it may hold any byte), "valid:KIND" or the expected code).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -387,10 +387,11 @@ static size_t unhex(char *s) {
     return n;
 }
 
-/* Every invalid test vector with a text through qrcred_verify: its code. */
+/* Every test vector with a text through qrcred_verify: valid ones with their kind, invalid ones with their code. */
 static void test_vectors(const char *dir) {
     char *all = slurp(dir, "vectors.tsv", NULL);
     int cases = 0;
+    int valid = 0;
     char *line = all;
     while (line && *line) {
         char *end = strchr(line, '\n');
@@ -415,15 +416,23 @@ static void test_vectors(const char *dir) {
             char *result = NULL;
             size_t text_len = unhex(fields[3]);
             status = qrcred_verify(scanner, fields[3], text_len, now, &result);
-            CHECK(status == QRCRED_REFUSED && has_code(result, fields[4]), "%s: %d %s, expected %s", fields[0], status, result, fields[4]);
+            if (strncmp(fields[4], "valid:", 6) == 0) {
+                char kind[64];
+                snprintf(kind, sizeof kind, "\"kind\":\"%s\"", fields[4] + 6);
+                CHECK(status == QRCRED_OK && strstr(result, kind), "%s: %d %s, expected %s", fields[0], status, result, fields[4]);
+                valid++;
+            } else {
+                CHECK(status == QRCRED_REFUSED && has_code(result, fields[4]), "%s: %d %s, expected %s", fields[0], status, result,
+                      fields[4]);
+            }
             qrcred_string_free(result);
             qrcred_scanner_free(scanner);
         }
         cases++;
         line = end ? end + 1 : NULL;
     }
-    CHECK(cases > 100, "only %d vectors", cases);
-    printf("vectors: %d invalid test vectors refused with their codes\n", cases);
+    CHECK(cases > 200 && valid > 50, "only %d vectors (%d valid)", cases, valid);
+    printf("vectors: %d test vectors (%d valid) with their results; invalid ones refused with their codes\n", cases, valid);
     free(all);
 }
 
