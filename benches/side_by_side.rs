@@ -11,11 +11,12 @@
 
 use std::time::Instant;
 
+#[allow(dead_code)]
+#[path = "../tests/scan/transform.rs"]
+mod transform;
+
 use chrono::{DateTime, TimeDelta, Utc};
-use qrcred::{
-    Credential, EccLevel, Gate, Issuer, IssuerKey, Limits, QrCode, RenderOptions, RuleSet, TrustStore, TrustedKey,
-    Verifier, scan_luma,
-};
+use qrcred::{Credential, Gate, Issuer, IssuerKey, Limits, RuleSet, TrustStore, TrustedKey, Verifier, scan_luma};
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -56,17 +57,8 @@ fn main() {
     let verifier = Verifier::new(TrustStore::new().with(TrustedKey::new(public, "CN-SN-XA")));
     verifier.verify(&text, now).expect("verifies");
 
-    let (side, symbol) = QrCode::encode(&text, EccLevel::M)
-        .expect("encodes")
-        .to_luma(&RenderOptions::default().with_module_px(4))
-        .expect("draws");
-    let (w, h, side) = (640usize, 480usize, side as usize);
-    let mut frame = vec![150u8; w * h];
-    for y in 0..side {
-        let row = (h - side) / 2 + y;
-        let start = row * w + (w - side) / 2;
-        frame[start..start + side].copy_from_slice(&symbol[y * side..(y + 1) * side]);
-    }
+    let (w, h) = (640usize, 480usize);
+    let frame = transform::in_frame(&transform::rendered(&text, 4), 640, 480, 150).pixels;
     let empty = vec![150u8; w * h];
     let limits = Limits::DEFAULT;
     assert_eq!(scan_luma(640, 480, &frame, &limits).expect("scans"), vec![text.clone()]);

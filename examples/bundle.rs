@@ -35,8 +35,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use cli::Failure;
+use qrcred::report::rfc3339;
 use qrcred::{
     BundleDraft, IssuerKey, KeyState, Kid, Kind, KindSet, Limits, PublicKey, RevocationId, RuleSet, TrustBundle,
     TrustState, TrustedKey,
@@ -367,8 +368,4 @@ fn pretty(value: &Value) -> Result<String, Failure> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }

@@ -57,15 +57,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use std::borrow::Cow;
-
 use chrono::{DateTime, TimeDelta, Utc};
 use cli::Failure;
 use qrcred::report::{ErrorReport, Labels, RefusedReport, ValidReport, rfc3339};
-use qrcred::{
-    KeyResolver, Kid, RevocationId, StalePolicy, TrustBundle, TrustState, TrustStore, TrustValidity, TrustedKey,
-    Verified, Verifier,
-};
+use qrcred::scanner::Trust;
+use qrcred::{StalePolicy, TrustState, TrustStore, TrustedKey, Verified, Verifier};
 use serde::Serialize;
 
 mod cli;
@@ -85,35 +81,6 @@ struct Args {
     json: bool,
     batch: bool,
     code: String,
-}
-
-/// The keys given with `--trust` and, with `--bundle`, the bundle.
-struct Trust {
-    store: TrustStore,
-    bundle: Option<TrustBundle>,
-}
-
-impl KeyResolver for Trust {
-    fn keys_for(&self, kid: Kid) -> Cow<'_, [TrustedKey]> {
-        let from_bundle = self.bundle.as_ref().map(|b| b.keys_for(kid));
-        match (from_bundle, self.store.keys_for(kid)) {
-            (None, own) => own,
-            (Some(theirs), own) if own.is_empty() => theirs,
-            (Some(theirs), own) => Cow::Owned(theirs.iter().chain(own.iter()).cloned().collect()),
-        }
-    }
-
-    fn is_revoked(&self, id: RevocationId) -> bool {
-        self.bundle.as_ref().is_some_and(|b| b.is_revoked(id))
-    }
-
-    fn revokes_credentials(&self) -> bool {
-        self.bundle.as_ref().is_some_and(KeyResolver::revokes_credentials)
-    }
-
-    fn trust_validity(&self) -> Option<TrustValidity> {
-        self.bundle.as_ref().and_then(KeyResolver::trust_validity)
-    }
 }
 
 /// Why a code, or an image, was refused.

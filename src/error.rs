@@ -384,7 +384,7 @@ layer_error! {
         /// A PNG or JPEG file that is corrupt, truncated or of a variant the decoder does not read.
         InvalidImage { format: &'static str } => "scan.invalid_image", "the {format} image is corrupt, truncated or of a kind that cannot be read";
         /// A pixel buffer whose length is not width × height.
-        BufferSize { width: u32, height: u32, length: usize } => "scan.buffer_size", "a {width}×{height} greyscale image needs width × height bytes, but the buffer holds {length}";
+        BufferSize { width: u32, height: u32, channels: u8, length: usize } => "scan.buffer_size", "a {width}×{height} image of {channels} byte(s) a pixel needs width × height × {channels} bytes, but the buffer holds {length}";
         /// An image with no pixels (zero width or height).
         EmptyImage => "scan.empty_image", "the image has no pixels";
         /// The QR decoder failed unexpectedly on this image.

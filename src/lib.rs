@@ -113,7 +113,7 @@ pub use rules::{
 #[cfg(feature = "render")]
 pub use qr::{EccLevel, QrCode, RenderOptions, render_png, render_svg, render_terminal};
 #[cfg(feature = "scan")]
-pub use qr::{scan_image, scan_luma};
+pub use qr::{scan_image, scan_luma, scan_rgba};
 
 /// Internals exposed only to `cargo fuzz` builds (`--cfg fuzzing`), so the
 /// claims decoder can be fuzzed with a round-trip oracle. Not an API.

@@ -233,12 +233,15 @@ impl TrustEntry {
 
 // --- trust -----------------------------------------------------------------
 
-/// The keys a scanner trusts: a loaded bundle, a plain trust list, or both
-/// (the bundle's entries first, as `verify --bundle --trust` does).
-#[derive(Debug)]
-struct Trust {
-    bundle: Option<TrustBundle>,
-    store: TrustStore,
+/// The keys a scanner trusts: a loaded bundle, a plain trust list, or both.
+/// For a kid both know, the bundle's entries come first; revocations and
+/// freshness are the bundle's. `verify --bundle --trust` uses it too.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    /// The loaded trust bundle, if any.
+    pub bundle: Option<TrustBundle>,
+    /// Keys trusted beside (or without) a bundle.
+    pub store: TrustStore,
 }
 
 impl KeyResolver for Trust {

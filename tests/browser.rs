@@ -23,15 +23,17 @@
 
 #[path = "support/outside.rs"]
 mod outside;
+#[allow(dead_code)]
+#[path = "scan/transform.rs"]
+mod transform;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use qrcred::layers::{base45_decode, base45_encode, compress_if_shorter, decompress, strip_prefix};
-use qrcred::{
-    BundleDraft, Credential, EccLevel, IdDigest, Issuer, IssuerKey, Limits, QrCode, RenderOptions, RuleSet, TrustedKey,
-};
+use qrcred::{BundleDraft, Credential, IdDigest, Issuer, IssuerKey, Limits, RuleSet, TrustedKey};
+use transform::{Gray, contrast, gaussian_blur, in_frame, rendered};
 
 const WIDTH: usize = 640;
 /// The number on the ID document of the CHECK ID case (a test number).
@@ -39,7 +41,8 @@ const ID_NUMBER: &str = "11010519491231002X";
 const HEIGHT: usize = 480;
 
 /// A Y4M video (4:2:0, grey chroma) of `frames` copies of a luma frame.
-fn y4m(luma: &[u8], frames: usize) -> Vec<u8> {
+fn y4m(frame: &Gray, frames: usize) -> Vec<u8> {
+    let luma = &frame.pixels;
     let mut out = format!("YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
     for _ in 0..frames {
         out.extend_from_slice(b"FRAME\n");
@@ -49,39 +52,15 @@ fn y4m(luma: &[u8], frames: usize) -> Vec<u8> {
     out
 }
 
-/// A 640×480 grey frame with `text` drawn in the middle at `px` pixels a module.
-fn frame(text: &str, px: u32) -> Vec<u8> {
-    let (side, symbol) = QrCode::encode(text, EccLevel::M)
-        .expect("encodes")
-        .to_luma(&RenderOptions::default().with_module_px(px))
-        .expect("draws");
-    let side = side as usize;
-    let mut luma = vec![150u8; WIDTH * HEIGHT];
-    let (x0, y0) = ((WIDTH - side) / 2, (HEIGHT - side) / 2);
-    for y in 0..side {
-        for x in 0..side {
-            // Print is not black on white: dark modules at 30, paper at 230.
-            luma[(y0 + y) * WIDTH + x0 + x] = if symbol[y * side + x] < 128 { 30 } else { 230 };
-        }
-    }
-    luma
-}
-
-/// A box blur of radius `r`, as a camera out of focus.
-fn blur(luma: &[u8], r: usize) -> Vec<u8> {
-    let mut out = luma.to_vec();
-    for y in r..HEIGHT - r {
-        for x in r..WIDTH - r {
-            let mut sum = 0u32;
-            for dy in 0..=2 * r {
-                for dx in 0..=2 * r {
-                    sum += u32::from(luma[(y + dy - r) * WIDTH + x + dx - r]);
-                }
-            }
-            out[y * WIDTH + x] = (sum / ((2 * r + 1) * (2 * r + 1)) as u32) as u8;
-        }
-    }
-    out
+/// A 640×480 grey frame with `text` drawn in the middle at `px` pixels a
+/// module, printed as paper is: dark modules at 30, paper at 230.
+fn frame(text: &str, px: u32) -> Gray {
+    in_frame(
+        &contrast(&rendered(text, px), 30, 230),
+        WIDTH as u32,
+        HEIGHT as u32,
+        150,
+    )
 }
 
 /// The code with one byte of its signature changed, re-packed: it decodes
@@ -126,21 +105,9 @@ fn the_scanner_page_decides_from_the_camera_offline_in_chromium() {
         return;
     }
     let root_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let build = Command::new("bash")
-        .arg(root_dir.join("web/build.sh"))
-        .env("QRCRED_NO_INSTALL", "1")
-        .output()
-        .expect("bash runs");
-    let stderr = String::from_utf8_lossy(&build.stderr);
-    if build.status.code() == Some(3) {
-        let tool = stderr
-            .lines()
-            .find(|l| l.contains("MISSING TOOL"))
-            .unwrap_or("a build tool");
-        outside::available(tool, false, outside::WASM_TOOLS_INSTALL, check);
+    if !outside::wasm_build("web/build.sh", check) {
         return;
     }
-    assert!(build.status.success(), "web/build.sh failed:\n{stderr}");
 
     let fixture = Fixture {
         dir: std::env::temp_dir().join(format!("qrcred-browser-{}", std::process::id())),
@@ -192,7 +159,7 @@ fn the_scanner_page_decides_from_the_camera_offline_in_chromium() {
     std::fs::copy(&newer, dist.join("trust.bundle")).expect("copy bundle");
     std::fs::write(dist.join("root.pub.pem"), root.public_key().to_spki_pem().expect("pem")).expect("root");
 
-    let video = |name: &str, luma: Vec<u8>| fixture.write(&format!("{name}.y4m"), y4m(&luma, 5));
+    let video = |name: &str, frame: Gray| fixture.write(&format!("{name}.y4m"), y4m(&frame, 5));
     let case = |path: PathBuf, verdict: &str, reason: &str| serde_json::json!({ "video": path, "verdict": verdict, "reason": reason });
     let videos = serde_json::json!({
         "valid": case(video("valid", frame(&valid, 4)), "admit", "status.green"),
@@ -200,7 +167,7 @@ fn the_scanner_page_decides_from_the_camera_offline_in_chromium() {
         "tampered": case(video("tampered", frame(&tampered(&valid), 4)), "deny", "signature.invalid"),
         "revoked": case(video("revoked", frame(&revoked, 4)), "deny", "revoked.credential"),
         "small": case(video("small", frame(&valid, 2)), "admit", "status.green"),
-        "blurred": case(video("blurred", blur(&frame(&valid, 4), 1)), "admit", "status.green"),
+        "blurred": case(video("blurred", gaussian_blur(&frame(&valid, 4), 1.0)), "admit", "status.green"),
         "check_id": case(video("check_id", frame(&check_id, 4)), "check_id", "status.green"),
     });
     let spec = serde_json::json!({

@@ -18,8 +18,11 @@
 mod fixtures;
 #[path = "support/outside.rs"]
 mod outside;
+#[allow(dead_code)]
+#[path = "scan/transform.rs"]
+mod transform;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const CBINDGEN_INSTALL: &str = "cargo install cbindgen --version 0.29.4";
@@ -27,20 +30,6 @@ const CC_INSTALL: &str = "apt-get install -y gcc (its AddressSanitizer runtime c
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Builds `qrcred-ffi` in a target directory of its own (this test runs
-/// inside `cargo test`, which holds the main one): the static library.
-fn build_library() -> PathBuf {
-    let target = root().join("target/ffi");
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "qrcred-ffi"])
-        .env("CARGO_TARGET_DIR", &target)
-        .current_dir(root())
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "cargo build -p qrcred-ffi failed");
-    target.join("debug/libqrcred_ffi.a")
 }
 
 /// Compiles C sources against the header and the library, with the sanitizers.
@@ -175,7 +164,7 @@ fn the_c_abi_passes_its_c_tests_under_the_sanitizers() {
         );
     }
 
-    let library = build_library();
+    let library = fixtures::build_package("qrcred-ffi", "ffi").join("libqrcred_ffi.a");
     fixtures::write(&dir);
     let test = dir.join("test_qrcred");
     compile(&[&root().join("bindings/c/tests/test_qrcred.c")], &test, &library);

@@ -15,6 +15,9 @@
 mod fixtures;
 #[path = "support/outside.rs"]
 mod outside;
+#[allow(dead_code)]
+#[path = "scan/transform.rs"]
+mod transform;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,15 +48,7 @@ fn the_jvm_library_passes_its_java_tests() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // A target directory of its own: this test runs inside `cargo test`.
-    let target = root.join("target/jni");
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "qrcred-jni"])
-        .env("CARGO_TARGET_DIR", &target)
-        .current_dir(root)
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "cargo build -p qrcred-jni failed");
+    let library_dir = fixtures::build_package("qrcred-jni", "jni");
 
     let dir = std::env::temp_dir().join(format!("qrcred-jvm-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -75,7 +70,7 @@ fn the_jvm_library_passes_its_java_tests() {
     );
     let run = Command::new("java")
         .arg("-ea")
-        .arg(format!("-Djava.library.path={}", target.join("debug").display()))
+        .arg(format!("-Djava.library.path={}", library_dir.display()))
         .arg("-cp")
         .arg(&classes)
         .arg("org.qrcred.ScannerTest")
@@ -118,7 +113,7 @@ fn the_jvm_library_passes_its_java_tests() {
     let trust = std::fs::read_to_string(dir.join("trust.json")).expect("trust");
     let separator = if cfg!(windows) { ";" } else { ":" };
     let run = Command::new("java")
-        .arg(format!("-Djava.library.path={}", target.join("debug").display()))
+        .arg(format!("-Djava.library.path={}", library_dir.display()))
         .arg("-cp")
         .arg(format!("{}{separator}{}", classes.display(), example_dir.display()))
         .args(["Example", &trust, "QC1:"])

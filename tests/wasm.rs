@@ -26,21 +26,9 @@ fn the_webassembly_package_passes_its_javascript_tests() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let build = Command::new("bash")
-        .arg(root.join("bindings/wasm/build.sh"))
-        .env("QRCRED_NO_INSTALL", "1")
-        .output()
-        .expect("bash runs");
-    let stderr = String::from_utf8_lossy(&build.stderr);
-    if build.status.code() == Some(3) {
-        let tool = stderr
-            .lines()
-            .find(|l| l.contains("MISSING TOOL"))
-            .unwrap_or("a build tool");
-        outside::available(tool, false, outside::WASM_TOOLS_INSTALL, check);
+    if !outside::wasm_build("bindings/wasm/build.sh", check) {
         return;
     }
-    assert!(build.status.success(), "bindings/wasm/build.sh failed:\n{stderr}");
     // The reports the Rust library writes for every valid/ and invalid/
     // vector, labelled in English: the package must write the same JSON.
     let reports: serde_json::Map<String, serde_json::Value> = support::load_all()

@@ -11,4 +11,4 @@ mod scan;
 #[cfg(feature = "render")]
 pub use render::{EccLevel, QrCode, RenderOptions, render_png, render_svg, render_terminal};
 #[cfg(feature = "scan")]
-pub use scan::{scan_image, scan_luma};
+pub use scan::{scan_image, scan_luma, scan_rgba};

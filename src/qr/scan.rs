@@ -50,11 +50,54 @@ use detect::Symbol;
 pub fn scan_luma(width: u32, height: u32, pixels: &[u8], limits: &Limits) -> Result<Vec<String>> {
     let length = pixels.len();
     if u64::from(width) * u64::from(height) != length as u64 {
-        return Err(ScanError::BufferSize { width, height, length }.into());
+        let channels = 1;
+        return Err(ScanError::BufferSize {
+            width,
+            height,
+            channels,
+            length,
+        }
+        .into());
     }
     check_dimensions(width, height, limits)?;
     let symbols = passes(width, height, pixels)?;
     Ok(reading_order(symbols))
+}
+
+/// Every QR code text in an 8-bit RGBA image (4 bytes a pixel, as a
+/// browser canvas's `ImageData` or a camera API gives), read as
+/// [`scan_image`] reads an RGBA PNG: Rec. 601 luma, composited over white
+/// where transparent, then [`scan_luma`].
+///
+/// # Errors
+///
+/// `scan.buffer_size` when `rgba.len()` is not `4 × width × height`, then
+/// those of [`scan_luma`]; the size and pixel limit are checked before the
+/// luma plane is allocated.
+///
+/// ```
+/// use qrcred::{Limits, scan_rgba};
+///
+/// let white = vec![255u8; 64 * 48 * 4];
+/// assert!(scan_rgba(64, 48, &white, &Limits::DEFAULT)?.is_empty());
+/// assert_eq!(scan_rgba(64, 48, &white[4..], &Limits::DEFAULT).unwrap_err().code(), "scan.buffer_size");
+/// # Ok::<(), qrcred::Error>(())
+/// ```
+pub fn scan_rgba(width: u32, height: u32, rgba: &[u8], limits: &Limits) -> Result<Vec<String>> {
+    let length = rgba.len();
+    if u64::from(width) * u64::from(height) * 4 != length as u64 {
+        let channels = 4;
+        return Err(ScanError::BufferSize {
+            width,
+            height,
+            channels,
+            length,
+        }
+        .into());
+    }
+    check_dimensions(width, height, limits)?;
+    let luma: Vec<u8> = rgba.chunks_exact(4).map(file::luma).collect();
+    scan_luma(width, height, &luma, limits)
 }
 
 /// Every QR code text in a PNG or JPEG file, as [`scan_luma`] finds them in

@@ -44,6 +44,34 @@ impl Gray {
     }
 }
 
+/// A `width`×`height` frame of `background` grey with `image` pasted in
+/// its middle, as a camera sees a code held up in front of it.
+#[allow(dead_code)] // the binding tests and the side-by-side bench, not the scan tests
+pub fn in_frame(image: &Gray, width: u32, height: u32, background: u8) -> Gray {
+    let mut frame = Gray::filled(width, height, background);
+    frame.paste(
+        image,
+        width.saturating_sub(image.width) / 2,
+        height.saturating_sub(image.height) / 2,
+    );
+    frame
+}
+
+/// The library's own rendering of `text` (ECC level M, `module` pixels a
+/// module, with its quiet zone) as an image.
+#[allow(dead_code)] // as in_frame
+pub fn rendered(text: &str, module: u32) -> Gray {
+    let (side, pixels) = qrcred::QrCode::encode(text, qrcred::EccLevel::M)
+        .expect("fits")
+        .to_luma(&qrcred::RenderOptions::default().with_module_px(module))
+        .expect("draws");
+    Gray {
+        width: side,
+        height: side,
+        pixels,
+    }
+}
+
 /// A square matrix of modules (true = dark), `module` pixels each, centred
 /// on a white `canvas`×`canvas` image.
 pub fn draw_modules(modules: &[bool], size: u32, module: u32, canvas: u32) -> Gray {

@@ -1,21 +1,18 @@
 //! Fixtures the binding tests in C and Java read (tests/c_abi.rs,
 //! tests/jvm.rs): a test issuer key, a trust list, rules, a root and two
 //! signed bundles, a camera frame with a code, and the valid and invalid
-//! test vectors as tab-separated lines.
+//! test vectors as tab-separated lines. The including test declares
+//! `transform` (tests/scan/transform.rs) beside this module.
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use chrono::{TimeDelta, Utc};
-use qrcred::{BundleDraft, EccLevel, IssuerKey, QrCode, RenderOptions, RuleSet, TrustedKey};
+use qrcred::{BundleDraft, IssuerKey, RuleSet, TrustedKey};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every valid and invalid vector with a text, one line each: name, now
@@ -56,23 +53,42 @@ fn vectors_tsv() -> String {
         out.push_str(&format!(
             "{name}\t{}\t{options}\t{}\t{code}\n",
             now.timestamp_millis(),
-            hex(text.as_bytes())
+            hex::encode(text)
         ));
     }
     out
 }
 
 /// The fixtures the C test reads.
+/// Builds a binding's crate (`cargo build -p package`, debug) in
+/// `target/<subdir>`, a target directory of its own: the calling test runs
+/// inside `cargo test`, which holds the main one. Returns the directory of
+/// the built libraries.
+pub fn build_package(package: &str, subdir: &str) -> PathBuf {
+    let target = root().join("target").join(subdir);
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", package])
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(root())
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo build -p {package} failed");
+    target.join("debug")
+}
+
 pub fn write(dir: &Path) {
     let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).expect("write fixture");
     // The public test key issuer-a of test-vectors/ (its seed is public: tests only).
-    let seed: [u8; 32] = hex_decode("113980411b7c40d05c0a3825029323bea98e2af4b06965006c25ff682612a947");
+    let seed: [u8; 32] = hex::decode("113980411b7c40d05c0a3825029323bea98e2af4b06965006c25ff682612a947")
+        .expect("hex")
+        .try_into()
+        .expect("32 bytes");
     let issuer = IssuerKey::from_seed(&seed);
     write("issuer.pem", issuer.to_pkcs8_pem().expect("pem").as_bytes());
     let public = *issuer.public_key();
     write(
         "trust.json",
-        serde_json::json!([{ "public_key": hex(&public.to_bytes()), "issuer": "CN-SN-XA" }])
+        serde_json::json!([{ "public_key": hex::encode(public.to_bytes()), "issuer": "CN-SN-XA" }])
             .to_string()
             .as_bytes(),
     );
@@ -98,25 +114,8 @@ pub fn write(dir: &Path) {
     // A frame with a code in it.
     let text =
         "QC1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDE$VK G2EM-0KI6ASG4LPPY0IVTHBLRCFS/SR6KG4V0:FC1M5N$HHQ8*06";
-    let (side, symbol) = QrCode::encode(text, EccLevel::M)
-        .expect("encodes")
-        .to_luma(&RenderOptions::default().with_module_px(4))
-        .expect("draws");
-    let (w, h, side) = (640usize, 480usize, side as usize);
-    let mut frame = vec![150u8; w * h];
-    for y in 0..side {
-        let start = ((h - side) / 2 + y) * w + (w - side) / 2;
-        frame[start..start + side].copy_from_slice(&symbol[y * side..(y + 1) * side]);
-    }
-    write("frame.gray", &frame);
+    let frame = super::transform::in_frame(&super::transform::rendered(text, 4), 640, 480, 150);
+    write("frame.gray", &frame.pixels);
     write("frame.txt", text.as_bytes());
     write("vectors.tsv", vectors_tsv().as_bytes());
-}
-
-fn hex_decode<const N: usize>(text: &str) -> [u8; N] {
-    let mut out = [0u8; N];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex");
-    }
-    out
 }

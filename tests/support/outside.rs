@@ -27,6 +27,29 @@ pub const NODE_INSTALL: &str = "install Node.js 20 or newer with npm (Debian: ap
 pub const WASM_TOOLS_INSTALL: &str =
     "bash bindings/wasm/build.sh (it installs the wasm32 target, wasm-bindgen-cli and wasm-opt)";
 
+/// Runs a build script of the WebAssembly package (`bindings/wasm/build.sh`,
+/// `web/build.sh`, relative to the crate) with `QRCRED_NO_INSTALL=1`:
+/// `true` when it built; `false` when a tool is missing (exit status 3),
+/// after [`available`] has reported it; panics when the build failed.
+pub fn wasm_build(script: &str, check: &str) -> bool {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
+    let build = Command::new("bash")
+        .arg(&path)
+        .env("QRCRED_NO_INSTALL", "1")
+        .output()
+        .expect("bash runs");
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    if build.status.code() == Some(3) {
+        let tool = stderr
+            .lines()
+            .find(|l| l.contains("MISSING TOOL"))
+            .unwrap_or("a build tool");
+        return available(tool, false, WASM_TOOLS_INSTALL, check);
+    }
+    assert!(build.status.success(), "{script} failed:\n{stderr}");
+    true
+}
+
 /// Whether Node.js 20 or newer runs, with npm; see [`available`].
 pub fn node(check: &str) -> bool {
     let version = Command::new("node")

@@ -10,12 +10,12 @@
 // of the .wasm (gzip -9) are printed too. Timing is not a test: nothing
 // here fails on a slow machine.
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'web/dist');
@@ -26,21 +26,11 @@ if (!existsSync(join(dist, 'pkg/qrcred_wasm_bg.wasm'))) {
 const cargo = execFileSync('cargo', ['bench', '--quiet', '--bench', 'side_by_side'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 const { fixture, native } = JSON.parse(cargo.trim().split('\n').pop());
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
-const server = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-  if (path === 'bench/bench-fixture.json') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(fixture));
-    return;
-  }
+const { server, url } = await serve((path) => {
+  if (path === 'bench/bench-fixture.json') return { body: JSON.stringify(fixture), type: 'application/json' };
   const file = path.startsWith('bench/') ? join(root, 'web', path) : join(dist, path);
-  if (path.includes('..') || !existsSync(file)) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  return existsSync(file) ? file : null;
 });
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
@@ -57,7 +47,7 @@ try {
     await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
     await cdp.send('Profiler.start');
   }
-  await page.goto(`http://127.0.0.1:${server.address().port}/bench/index.html`);
+  await page.goto(`${url}bench/index.html`);
   await page.waitForSelector('#results[data-done]', { timeout: 120000 });
   wasm = JSON.parse(await page.textContent('#results'));
   if (cdp) {

@@ -12,49 +12,15 @@
 // older bundle file is refused. Saves a screenshot of
 // each verdict and prints one JSON line of figures (first-verdict latency).
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { copyFileSync, readFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
 
 const fixture = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.webmanifest': 'application/manifest+json',
-  '.json': 'application/json',
-  '.pem': 'application/x-pem-file',
-  '.bundle': 'application/octet-stream',
-};
-
-/** A static server of `dir` on loopback that records every request. */
-function serve(dir) {
-  const hits = [];
-  const server = createServer((req, res) => {
-    hits.push(req.url);
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-    if (path.includes('..')) {
-      res.writeHead(400).end();
-      return;
-    }
-    const file = join(dir, path === '' ? 'index.html' : path);
-    try {
-      const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, hits, url: `http://127.0.0.1:${server.address().port}/` }));
-  });
-}
+/** The built page, `index.html` for the folder. */
+const servePage = (dir) => serve((path) => join(dir, path === '' ? 'index.html' : path));
 
 async function launch(video) {
   return chromium.launch({
@@ -114,7 +80,7 @@ async function scanCase(name, spec, site) {
   }
 }
 
-const site = await serve(fixture.dist);
+const site = await servePage(fixture.dist);
 try {
   // 1. The valid code, then the network cut and a reload.
   {
@@ -136,7 +102,7 @@ try {
     }
   }
   // The server is closed: serve again for the other cases.
-  const again = await serve(fixture.dist);
+  const again = await servePage(fixture.dist);
   Object.assign(site, again);
   for (const [name, spec] of Object.entries(fixture.videos)) {
     if (name === 'valid') continue;

@@ -295,6 +295,25 @@ fn no_out(name: &str) -> Failure {
     misuse(format!("{name} is NULL"))
 }
 
+/// Clears `*out`, then makes a scanner and hands it over through `out`.
+///
+/// # Safety
+/// `out` is null or valid for writes of a pointer.
+unsafe fn give_scanner(
+    out: *mut *mut qrcred_scanner,
+    make: impl FnOnce() -> Result<Scanner, Failure>,
+) -> Result<c_int, Failure> {
+    if out.is_null() {
+        return Err(no_out("out"));
+    }
+    // SAFETY: the caller guarantees `out` is valid for writes.
+    unsafe { *out = std::ptr::null_mut() };
+    let scanner = make()?;
+    // SAFETY: as above.
+    unsafe { *out = Box::into_raw(Box::new(qrcred_scanner { inner: scanner })) };
+    Ok(QRCRED_OK)
+}
+
 // --- version and freeing ---------------------------------------------------------
 
 /// The library version, e.g. `"0.1.0"`: a static string, not to be freed.
@@ -381,19 +400,15 @@ pub unsafe extern "C" fn qrcred_scanner_open(
     // SAFETY: the caller's guarantees, forwarded.
     unsafe {
         run(error_json, || {
-            if out.is_null() {
-                return Err(no_out("out"));
-            }
-            *out = std::ptr::null_mut();
-            let options = match optional_c_str(options_json, "options_json")? {
-                Some(text) => ScannerOptions::from_json(text)?,
-                None => ScannerOptions::default(),
-            };
-            let bundle = optional_bytes(bundle, bundle_len, "bundle")?;
-            let state = optional_bytes(state, state_len, "state")?;
-            let scanner = Scanner::open(&options, bundle, state, instant(now_unix_ms)?)?;
-            *out = Box::into_raw(Box::new(qrcred_scanner { inner: scanner }));
-            Ok(QRCRED_OK)
+            give_scanner(out, || {
+                let options = match optional_c_str(options_json, "options_json")? {
+                    Some(text) => ScannerOptions::from_json(text)?,
+                    None => ScannerOptions::default(),
+                };
+                let bundle = optional_bytes(bundle, bundle_len, "bundle")?;
+                let state = optional_bytes(state, state_len, "state")?;
+                Ok(Scanner::open(&options, bundle, state, instant(now_unix_ms)?)?)
+            })
         })
     }
 }
@@ -418,17 +433,13 @@ pub unsafe extern "C" fn qrcred_scanner_from_bundle(
     // SAFETY: the caller's guarantees, forwarded.
     unsafe {
         run(error_json, || {
-            if out.is_null() {
-                return Err(no_out("out"));
-            }
-            *out = std::ptr::null_mut();
-            let root = c_str(root_pem, "root_pem")?;
-            let options = ScannerOptions::from_json(&json_of(&serde_json::json!({ "roots": [root] }))?)?;
-            let bundle = bytes(bundle, bundle_len, "bundle")?;
-            let state = optional_bytes(state, state_len, "state")?;
-            let scanner = Scanner::open(&options, Some(bundle), state, Utc::now())?;
-            *out = Box::into_raw(Box::new(qrcred_scanner { inner: scanner }));
-            Ok(QRCRED_OK)
+            give_scanner(out, || {
+                let root = c_str(root_pem, "root_pem")?;
+                let options = ScannerOptions::from_json(&json_of(&serde_json::json!({ "roots": [root] }))?)?;
+                let bundle = bytes(bundle, bundle_len, "bundle")?;
+                let state = optional_bytes(state, state_len, "state")?;
+                Ok(Scanner::open(&options, Some(bundle), state, Utc::now())?)
+            })
         })
     }
 }
@@ -450,20 +461,16 @@ pub unsafe extern "C" fn qrcred_scanner_from_keys(
     // SAFETY: the caller's guarantees, forwarded.
     unsafe {
         run(error_json, || {
-            if out.is_null() {
-                return Err(no_out("out"));
-            }
-            *out = std::ptr::null_mut();
-            let trust: serde_json::Value = serde_json::from_str(c_str(trust_json, "trust_json")?)
-                .map_err(|e| misuse(format!("trust_json: {e}")))?;
-            let mut options = serde_json::json!({ "trust": trust });
-            if let Some(rules) = optional_c_str(rules_json, "rules_json")? {
-                options["rules_json"] = serde_json::Value::from(rules);
-            }
-            let options = ScannerOptions::from_json(&json_of(&options)?)?;
-            let scanner = Scanner::open(&options, None, None, Utc::now())?;
-            *out = Box::into_raw(Box::new(qrcred_scanner { inner: scanner }));
-            Ok(QRCRED_OK)
+            give_scanner(out, || {
+                let trust: serde_json::Value = serde_json::from_str(c_str(trust_json, "trust_json")?)
+                    .map_err(|e| misuse(format!("trust_json: {e}")))?;
+                let mut options = serde_json::json!({ "trust": trust });
+                if let Some(rules) = optional_c_str(rules_json, "rules_json")? {
+                    options["rules_json"] = serde_json::Value::from(rules);
+                }
+                let options = ScannerOptions::from_json(&json_of(&options)?)?;
+                Ok(Scanner::open(&options, None, None, Utc::now())?)
+            })
         })
     }
 }

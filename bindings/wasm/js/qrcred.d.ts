@@ -91,6 +91,7 @@ export class Scanner {
   verify(text: string, nowMs?: Millis, options?: { lang?: string }): VerifyReport;
   verifyPayload(payload: Uint8Array, nowMs?: Millis, options?: { lang?: string }): VerifyReport;
   decide(texts: string | string[], gate?: { site?: string; lang?: string }, nowMs?: Millis): DecisionReport;
+  decisionText(lang: string): string | undefined;
   matchesId(idNumber: string): boolean;
   loadBundle(bytes: Uint8Array | ArrayBuffer, nowMs?: Millis, options?: { lang?: string }): LoadReport;
   bundle(): BundleInfo | null;

@@ -92,6 +92,7 @@ function jsonOf(value, name) {
 // The library's default limits (SPEC.md §5.3), for checks made before
 // anything is copied into WebAssembly memory.
 const DEFAULT_MAX_TEXT_LEN = 4296;
+const MAX_CODES_PER_PERSON = 8;
 const MAX_IMAGE_PIXELS = 16 * 1024 * 1024;
 
 function refused(code, message) {
@@ -180,11 +181,18 @@ export class Scanner {
     if (!Array.isArray(list) || list.some((t) => typeof t !== 'string')) {
       throw invalid('texts must be a string or an array of strings');
     }
-    const json = JSON.stringify(list.map((t) => this.#clip(t)));
+    // More codes than one person may present deny whatever they hold: only
+    // one past the limit is copied in.
+    const json = JSON.stringify(list.slice(0, MAX_CODES_PER_PERSON + 1).map((t) => this.#clip(t)));
     const siteText = optionalString(site, 'site');
     const langText = optionalString(lang, 'lang') ?? 'zh';
     const now = millis(nowMs);
     return JSON.parse(guarded(() => this.#raw.decide(json, siteText, langText, now)));
+  }
+
+  /** The reason of the last decide() in `lang` ('zh' or 'en'), without deciding again; undefined before one. */
+  decisionText(lang) {
+    return this.#raw.decisionText(String(lang));
   }
 
   /**

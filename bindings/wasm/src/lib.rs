@@ -140,6 +140,14 @@ impl Scanner {
         Ok(report)
     }
 
+    /// The reason of the last decision in `lang` (`"zh"` or `"en"`), for a
+    /// page that shows both languages without deciding twice; `undefined`
+    /// before a decision.
+    #[wasm_bindgen(js_name = decisionText)]
+    pub fn decision_text(&self, lang: &str) -> Option<String> {
+        self.last.as_ref().map(|d| d.text(lang))
+    }
+
     /// After a `check_id` decision: whether the number on the person's ID
     /// document matches the identity digests of the codes that decided
     /// (the identity digest, SPEC.md §7.2). `false` after any other
@@ -213,35 +221,14 @@ impl Scanner {
 #[cfg(feature = "scan")]
 #[wasm_bindgen(js_name = scanFrame)]
 pub fn scan_frame(width: u32, height: u32, pixels: &[u8]) -> Result<String, JsValue> {
-    use std::borrow::Cow;
     let limits = qrcred::Limits::DEFAULT;
-    let area = (width as usize).checked_mul(height as usize);
-    let luma: Cow<'_, [u8]> = match area {
-        Some(area) if area.checked_mul(4) == Some(pixels.len()) && area > 0 => {
-            if area > limits.max_image_pixels {
-                return Err(thrown(
-                    &qrcred::LimitsError::ImageTooLarge {
-                        width,
-                        height,
-                        max: limits.max_image_pixels,
-                    }
-                    .into(),
-                ));
-            }
-            Cow::Owned(rgba_to_luma(pixels))
-        }
-        _ => Cow::Borrowed(pixels),
+    let rgba = u64::from(width) * u64::from(height) * 4 == pixels.len() as u64 && !pixels.is_empty();
+    let texts = if rgba {
+        qrcred::scan_rgba(width, height, pixels, &limits)
+    } else {
+        qrcred::scan_luma(width, height, pixels, &limits)
     };
-    let texts = qrcred::scan_luma(width, height, &luma, &limits).map_err(|e| thrown(&e))?;
-    Ok(json(&texts))
-}
-
-/// Luma from RGBA by integer BT.601 weights (the alpha byte is ignored).
-#[cfg(feature = "scan")]
-fn rgba_to_luma(rgba: &[u8]) -> Vec<u8> {
-    rgba.chunks_exact(4)
-        .map(|p| ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2]) + 128) >> 8) as u8)
-        .collect()
+    Ok(json(&texts.map_err(|e| thrown(&e))?))
 }
 
 // --- issuing -----------------------------------------------------------------------

@@ -188,6 +188,7 @@ test('every rules/ vector', () => {
         const gate = { site: c.gate.site ?? undefined };
         const en = scanner.decide(texts, { ...gate, lang: 'en' }, ms(c.gate.now));
         const zh = scanner.decide(texts, { ...gate, lang: 'zh' }, ms(c.gate.now));
+        assert.equal(scanner.decisionText('en'), en.text);
         const { id_numbers: idNumbers, ...want } = c.expected;
         for (const { number, matches } of idNumbers ?? []) {
           assert.equal(scanner.matchesId(number), matches, `ID number ${number}`);

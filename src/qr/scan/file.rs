@@ -64,7 +64,7 @@ fn png_luma(bytes: &[u8], limits: &Limits) -> Result<LumaImage> {
 
 /// One pixel of 1 to 4 8-bit samples (grey, grey+alpha, RGB, RGBA) as
 /// Rec. 601 luma, composited over white where it is transparent.
-fn luma(samples: &[u8]) -> u8 {
+pub(super) fn luma(samples: &[u8]) -> u8 {
     let (grey, alpha) = match *samples {
         [g] => (u32::from(g), 255),
         [g, a] => (u32::from(g), u32::from(a)),

@@ -129,32 +129,48 @@ fn instant(ms: jlong) -> Result<DateTime<Utc>, Failure> {
     scanner::unix_millis(ms).map_err(Failure::from)
 }
 
-/// The scanner behind a handle.
-fn scanner<'a>(handle: jlong) -> Result<&'a Scanner, Failure> {
+/// The object behind a handle Java holds (`what` names it in the error).
+///
+/// # Safety
+/// A non-zero `handle` is a `Box<T>` made by [`handle_of`] and not yet
+/// freed: Java's `Handle` keeps it until `close`, which waits for the calls
+/// in progress and then passes 0.
+unsafe fn object<'a, T>(handle: jlong, what: &str) -> Result<&'a T, Failure> {
     if handle == 0 {
-        return Err(invalid("the scanner is closed"));
+        return Err(invalid(format!("the {what} is closed")));
     }
-    // SAFETY: a non-zero handle is a `Box<Scanner>` from `scanner_handle`,
-    // which Java keeps until `close`, after which it passes 0.
-    Ok(unsafe { &*(handle as *const Scanner) })
+    // SAFETY: the caller's guarantee.
+    Ok(unsafe { &*(handle as *const T) })
 }
 
-fn scanner_handle(scanner: Scanner) -> jlong {
-    Box::into_raw(Box::new(scanner)) as jlong
+fn handle_of<T>(object: T) -> jlong {
+    Box::into_raw(Box::new(object)) as jlong
+}
+
+/// Frees the object behind a handle; 0 is ignored.
+///
+/// # Safety
+/// As [`object`], and no call uses it any more.
+unsafe fn free<T>(handle: jlong) {
+    if handle != 0 {
+        // SAFETY: the caller's guarantee.
+        drop(unsafe { Box::from_raw(handle as *mut T) });
+    }
+}
+
+fn scanner<'a>(handle: jlong) -> Result<&'a Scanner, Failure> {
+    // SAFETY: handles of scanners come from `open`, kept by Java's `Handle`.
+    unsafe { object(handle, "scanner") }
 }
 
 fn issuer<'a>(handle: jlong) -> Result<&'a qrcred::Issuer, Failure> {
-    if handle == 0 {
-        return Err(invalid("the issuer is closed"));
-    }
-    // SAFETY: a non-zero handle is a `Box<Issuer>` from `issuerFromPem`,
-    // which Java keeps until `close`, after which it passes 0.
-    Ok(unsafe { &*(handle as *const qrcred::Issuer) })
+    // SAFETY: handles of issuers come from `issuerFromPem`, kept by Java's `Handle`.
+    unsafe { object(handle, "issuer") }
 }
 
 fn open(options: &str, bundle: Option<&[u8]>, state: Option<&[u8]>, now: DateTime<Utc>) -> Result<jlong, Failure> {
     let options = ScannerOptions::from_json(options)?;
-    Ok(scanner_handle(Scanner::open(&options, bundle, state, now)?))
+    Ok(handle_of(Scanner::open(&options, bundle, state, now)?))
 }
 
 fn new_string<'local>(env: &mut JNIEnv<'local>, text: &str) -> Result<jstring, Failure> {
@@ -206,10 +222,8 @@ pub extern "system" fn Java_org_qrcred_Native_scannerFree<'local>(
     _class: JClass<'local>,
     handle: jlong,
 ) {
-    if handle != 0 {
-        // SAFETY: Java frees each handle once (Scanner.close clears it first).
-        drop(unsafe { Box::from_raw(handle as *mut Scanner) });
-    }
+    // SAFETY: Java frees each handle once, after the calls using it (Handle.close).
+    unsafe { free::<Scanner>(handle) }
 }
 
 /// `Native.verify(long handle, String text, long nowMs)`: a `Verified`, or throws `Refused`.
@@ -340,7 +354,7 @@ pub extern "system" fn Java_org_qrcred_Native_issuerFromPem<'local>(
             return Err(invalid("issuerId must be 1 to 80 bytes"));
         }
         let key = IssuerKey::from_pkcs8_pem(&pem)?;
-        Ok(Box::into_raw(Box::new(qrcred::Issuer::new(key, &id))) as jlong)
+        Ok(handle_of(qrcred::Issuer::new(key, &id)))
     })
 }
 
@@ -351,10 +365,8 @@ pub extern "system" fn Java_org_qrcred_Native_issuerFree<'local>(
     _class: JClass<'local>,
     handle: jlong,
 ) {
-    if handle != 0 {
-        // SAFETY: Java frees each handle once (Issuer.close clears it first).
-        drop(unsafe { Box::from_raw(handle as *mut qrcred::Issuer) });
-    }
+    // SAFETY: Java frees each handle once, after the calls using it (Handle.close).
+    unsafe { free::<qrcred::Issuer>(handle) }
 }
 
 /// `Native.issue(long handle, String credentialJson, long validForSeconds, long nowMs)`: the code text.
