@@ -319,7 +319,7 @@ run bundle init --root "$root" --out "$tb/trust.bundle"
 expect "bundle init refuses to replace a bundle (exit 2)" '[ "$rc" -eq 2 ]'
 run bundle add-key --root "$root" --bundle "$tb/trust.bundle" --key "$keys/issuer.pub.pem" --issuer "$ISSUER" \
   --name "北京健康宝" --kinds health_status,vaccination,test_result,recovery --now 2026-11-25T07:30:00Z
-expect "bundle add-key: sequence 2, one key" '[ "$rc" -eq 0 ] && [[ $out == *"sequence 2, 1 keys, 0 revoked"* ]]'
+expect "bundle add-key: sequence 2, one key" '[ "$rc" -eq 0 ] && [[ $out == *"sequence 2, 1 keys, 0 DSCs, 0 revoked"* ]]'
 cp "$tb/trust.bundle" "$tb/sequence-2.bundle"
 
 run verify --bundle "$tb/trust.bundle" --root "$pin" --state "$tb/state" --now "$CHECK_AT" --json "$code"
@@ -348,7 +348,7 @@ expect "verify --bundle with a state that cannot be written: exit 3, trust_error
 
 run bundle revoke-credential --root "$root" --bundle "$tb/trust.bundle" "@$work/codes/vaccination.txt" \
   --now 2026-11-25T08:30:00Z
-expect "bundle revoke-credential: sequence 3, one revoked" '[ "$rc" -eq 0 ] && [[ $out == *"sequence 3, 1 keys, 1 revoked"* ]]'
+expect "bundle revoke-credential: sequence 3, one revoked" '[ "$rc" -eq 0 ] && [[ $out == *"sequence 3, 1 keys, 0 DSCs, 1 revoked"* ]]'
 run verify --bundle "$tb/trust.bundle" --root "$pin" --state "$tb/state" --now "$CHECK_AT" --lang en --json "$code"
 expect "verify --bundle: revoked.credential, English label" \
   '[ "$rc" -eq 1 ] && json_has error.code=revoked.credential "error.label=Code revoked by its issuer"'
@@ -452,6 +452,58 @@ expect "gate with a state that cannot be written: the verdict, then a trust_erro
    [[ "$(tail -n 1 <<<"$out")" == *'"'"'"trust_error":{"code":"file.unwritable"'"'"'* ]]'
 run gate --bundle "$gb" --root "$pin" --rules examples/rules/city.json --now "$CHECK_AT" "$work/status.png"
 expect "gate --rules (local) with an image: human verdict" '[ "$rc" -eq 0 ] && [[ $out == *"ADMIT"* ]] && [[ $out == *"status.green"* ]]'
+
+# --- EU DCC (HC1:) -------------------------------------------------------------------
+# A real EU test certificate (CZ, a completed vaccination series) and its
+# Document Signer Certificate, from the EU test data under test-vectors/third-party/.
+dcc=$work/dcc
+mkdir -p "$dcc"
+python3 - "$dcc" test-vectors/third-party/dgc-testdata/CZ/2DCode/raw/1.json <<'PY'
+import json, sys, textwrap
+out, path = sys.argv[1:]
+case = json.load(open(path))
+lines = "\n".join(textwrap.wrap(case["TESTCTX"]["CERTIFICATE"], 64))
+open(f"{out}/dsc.pem", "w").write(f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----\n")
+open(f"{out}/code.txt", "w").write(case["PREFIX"])
+PY
+hc1=$(cat "$dcc/code.txt")
+DCC_AT=2021-06-08T00:00:00Z
+run verify --dsc "$dcc/dsc.pem" --now "$DCC_AT" --json "$hc1"
+expect "verify --dsc: an EU DCC, valid vaccination from CZ with its certificate" \
+  '[ "$rc" -eq 0 ] && json_has valid=true kind=vaccination issuer=CZ format=HC1 hcert.ver=1.0.1 credential.vaccination.product=Comirnaty'
+run verify --dsc "$dcc/dsc.pem" --now 2023-01-01T00:00:00Z --json "$hc1"
+expect "verify --dsc a year later: time.expired (exit 1)" '[ "$rc" -eq 1 ] && json_has valid=false error.code=time.expired'
+run verify --dsc "$keys/issuer.pub.pem" --now "$DCC_AT" --json "$hc1"
+expect "verify --dsc with a file that is no certificate: exit 3, trust_error hcert.certificate" \
+  '[ "$rc" -eq 3 ] && json_has trust_error.code=hcert.certificate'
+run verify --trust "$keys/issuer.pub.pem" --now "$DCC_AT" --json "$hc1"
+expect "verify an HC1 code without its DSC: key.unknown_kid (exit 1)" '[ "$rc" -eq 1 ] && json_has error.code=key.unknown_kid'
+db=$dcc/trust.bundle
+run bundle init --root "$root" --out "$db" --now 2021-06-07T20:00:00Z
+run bundle add-dsc --root "$root" --bundle "$db" --cert "$dcc/dsc.pem" --now 2021-06-07T20:10:00Z
+expect "bundle add-dsc: sequence 2, one DSC, in the dump" \
+  '[ "$rc" -eq 0 ] && [[ $out == *"sequence 2, 0 keys, 1 DSCs, 0 revoked"* ]] && grep -q "\"country\": \"CZ\"" "$db.json"'
+run verify --bundle "$db" --root "$pin" --now "$DCC_AT" --json "$hc1"
+expect "verify --bundle: the DCC verifies against the bundle's DSC" '[ "$rc" -eq 0 ] && json_has valid=true format=HC1'
+run gate --bundle "$db" --root "$pin" --rules examples/rules/city.json --now "$DCC_AT" --lang en --json "$hc1"
+expect "gate: a traveller with an EU vaccination certificate, under the city rules" \
+  '[ "$rc" -eq 0 ] && json_has verdict=admit code=vaccination.complete "text=vaccinated: dose 2 of 2, 103 days ago"'
+cp "$db" "$dcc/hash.bundle"
+run bundle revoke-credential --root "$root" --bundle "$db" --now 2021-06-07T20:20:00Z "$hc1"
+expect "bundle revoke-credential with an HC1 code: revoked by its UVCI hash" '[ "$rc" -eq 0 ] && [[ $out == *"1 DSCs, 1 revoked"* ]]'
+run verify --bundle "$db" --root "$pin" --now "$DCC_AT" --json "$hc1"
+expect "verify --bundle: the revoked DCC, revoked.credential" '[ "$rc" -eq 1 ] && json_has error.code=revoked.credential'
+uci_hash=$(python3 -c '
+import base64, hashlib, json, sys
+case = json.load(open(sys.argv[1]))
+print(base64.b64encode(hashlib.sha256(case["JSON"]["v"][0]["ci"].encode()).digest()[:16]).decode())
+' test-vectors/third-party/dgc-testdata/CZ/2DCode/raw/1.json)
+run bundle revoke-credential --root "$root" --bundle "$dcc/hash.bundle" --now 2021-06-07T20:20:00Z --dcc-hash "UCI:$uci_hash"
+run verify --bundle "$dcc/hash.bundle" --root "$pin" --now "$DCC_AT" --json "$hc1"
+expect "bundle revoke-credential --dcc-hash UCI:BASE64 (an EU revocation list entry) revokes the DCC" \
+  '[ "$rc" -eq 1 ] && json_has error.code=revoked.credential'
+run bundle revoke-credential --root "$root" --bundle "$dcc/hash.bundle" --dcc-hash "UCI:not-base64"
+expect "bundle revoke-credential --dcc-hash with a bad hash: usage error (exit 2)" '[ "$rc" -eq 2 ]'
 
 # --- city ---------------------------------------------------------------------------
 run city --people 3000 --png-sample 100 --out "$work/city/codes.txt"

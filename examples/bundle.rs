@@ -8,7 +8,8 @@
 //!     [--name NAME] [--kinds health_status,vaccination,...] [--from RFC3339] [--until RFC3339]
 //! cargo run --release --example bundle -- retire-key --root ROOT.pem --bundle BUNDLE --kid HEX [--at RFC3339]
 //! cargo run --release --example bundle -- revoke-key --root ROOT.pem --bundle BUNDLE --kid HEX [--since RFC3339]
-//! cargo run --release --example bundle -- revoke-credential --root ROOT.pem --bundle BUNDLE (CODE | IMAGE | @FILE | --id HEX)
+//! cargo run --release --example bundle -- add-dsc --root ROOT.pem --bundle BUNDLE --cert CERT.pem
+//! cargo run --release --example bundle -- revoke-credential --root ROOT.pem --bundle BUNDLE (CODE | IMAGE | @FILE | --id HEX | --dcc-hash KIND:BASE64)
 //! cargo run --release --example bundle -- set-rules --root ROOT.pem --bundle BUNDLE --rules RULES.json
 //! cargo run --release --example bundle -- announce-root --root ROOT.pem --bundle BUNDLE --next NEXT.pub.pem
 //! cargo run --release --example bundle -- sign --root ROOT.pem --bundle BUNDLE [--valid 7d] [--previous-root OLD.pub.pem]
@@ -28,6 +29,13 @@
 //! rule set (JSON, SPEC.md §13) in the bundle, for the gate example and any
 //! scanner that decides at a door.
 //!
+//! `add-dsc` adds every Document Signer Certificate of a PEM (or DER) file,
+//! for `HC1:` codes (EU DCC / WHO GDHCN, SPEC.md §14); `retire-key` and
+//! `revoke-key` take a DSC's kid as well as an issuer key's. A DCC is
+//! revoked by its code (the UVCI hash), or by an entry of an EU revocation
+//! list: `--dcc-hash UCI:BASE64`, `COUNTRYCODEUCI:BASE64` or
+//! `SIGNATURE:BASE64` (the list's 16-byte hash, base64).
+//!
 //! Exit status: 0 on success, 1 when the library refuses (e.g. the bundle is
 //! not signed by the root, or a code to revoke does not verify under the
 //! bundle's keys), 2 on usage or I/O errors.
@@ -39,8 +47,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use cli::Failure;
 use qrcred::report::rfc3339;
 use qrcred::{
-    BundleDraft, IssuerKey, KeyState, Kid, Kind, KindSet, Limits, PublicKey, RevocationId, RuleSet, TrustBundle,
-    TrustState, TrustedKey,
+    BundleDraft, DccHash, IssuerKey, KeyState, Kid, Kind, KindSet, Limits, PublicKey, RevocationId, RuleSet,
+    TrustBundle, TrustState, TrustedKey,
 };
 use serde_json::{Value, json};
 
@@ -51,7 +59,8 @@ const USAGE: &str = "usage: bundle root-key --out DIR
        bundle add-key --root ROOT.pem --bundle BUNDLE --key PUB.pem --issuer ID [--name NAME] [--kinds K,K] [--from T] [--until T]
        bundle retire-key --root ROOT.pem --bundle BUNDLE --kid HEX [--at T]
        bundle revoke-key --root ROOT.pem --bundle BUNDLE --kid HEX [--since T]
-       bundle revoke-credential --root ROOT.pem --bundle BUNDLE (CODE | IMAGE | @FILE | --id HEX)
+       bundle add-dsc --root ROOT.pem --bundle BUNDLE --cert CERT.pem
+       bundle revoke-credential --root ROOT.pem --bundle BUNDLE (CODE | IMAGE | @FILE | --id HEX | --dcc-hash KIND:BASE64)
        bundle set-rules --root ROOT.pem --bundle BUNDLE --rules RULES.json
        bundle announce-root --root ROOT.pem --bundle BUNDLE --next NEXT.pub.pem
        bundle sign --root ROOT.pem --bundle BUNDLE [--valid 7d] [--previous-root OLD.pub.pem]
@@ -82,6 +91,8 @@ struct Options {
     valid: Option<TimeDelta>,
     now: Option<DateTime<Utc>>,
     code: Option<String>,
+    cert: Option<PathBuf>,
+    dcc_hash: Option<RevocationId>,
 }
 
 fn main() -> ExitCode {
@@ -124,23 +135,44 @@ fn run() -> Result<ExitCode, Failure> {
             draft.add_key(entry);
             Ok(())
         }),
-        "retire-key" => edit(&it, &o, now, |draft| {
-            draft.retire_key(it.required(o.kid, "--kid")?, o.at.unwrap_or(now))?;
+        "add-dsc" => edit(&it, &o, now, |draft| {
+            let path = it.required(o.cert.clone(), "--cert")?;
+            for dsc in cli::read_dscs(&path)? {
+                eprintln!(
+                    "added DSC {} ({})",
+                    dsc.kid(),
+                    dsc.common_name().or(dsc.country()).unwrap_or("no name")
+                );
+                draft.add_dsc(&dsc);
+            }
             Ok(())
+        }),
+        "retire-key" => edit(&it, &o, now, |draft| {
+            let kid = it.required(o.kid, "--kid")?;
+            set_state(
+                draft,
+                kid,
+                KeyState::Retired {
+                    at: o.at.unwrap_or(now),
+                },
+            )
         }),
         "revoke-key" => edit(&it, &o, now, |draft| {
-            let since = o.from.or(o.at);
-            draft.revoke_key(it.required(o.kid, "--kid")?, since)?;
-            Ok(())
+            let kid = it.required(o.kid, "--kid")?;
+            set_state(draft, kid, KeyState::Revoked { since: o.from.or(o.at) })
         }),
         "revoke-credential" => edit(&it, &o, now, |draft| {
-            let id = match (&o.code, o.id) {
+            let id = match (&o.code, o.id.or(o.dcc_hash)) {
                 (Some(code), None) => draft.revoke_code(&read_code(code)?, &Limits::DEFAULT)?,
-                (None, Some(id)) => {
+                (None, Some(id)) if o.id.is_none() || o.dcc_hash.is_none() => {
                     draft.revoke(id);
                     id
                 }
-                _ => return Err(it.error("give either a code (CODE, IMAGE or @FILE) or --id HEX")),
+                _ => {
+                    return Err(
+                        it.error("give one of a code (CODE, IMAGE or @FILE), --id HEX or --dcc-hash KIND:BASE64")
+                    );
+                }
             };
             eprintln!("revoked credential id {id}");
             Ok(())
@@ -204,6 +236,15 @@ fn parse_options(it: &mut cli::Args) -> Result<Option<Options>, Failure> {
                     Kid::from_hex(&hex).ok_or_else(|| it.error(&format!("invalid --kid {hex:?}: 16 hex digits")))?,
                 );
             }
+            "--cert" => o.cert = Some(PathBuf::from(it.value(&arg)?)),
+            "--dcc-hash" => {
+                let value = it.value(&arg)?;
+                o.dcc_hash = Some(parse_dcc_hash(&value).ok_or_else(|| {
+                    it.error(&format!(
+                        "invalid --dcc-hash {value:?}: UCI, COUNTRYCODEUCI or SIGNATURE, a colon, 16 bytes in base64"
+                    ))
+                })?);
+            }
             "--id" => {
                 let hex = it.value(&arg)?;
                 o.id = Some(
@@ -217,6 +258,32 @@ fn parse_options(it: &mut cli::Args) -> Result<Option<Options>, Failure> {
         }
     }
     Ok(Some(o))
+}
+
+/// `KIND:BASE64`: an EU DCC revocation list entry (`UCI`, `COUNTRYCODEUCI`
+/// or `SIGNATURE`, and the first 16 bytes of the hash in base64).
+fn parse_dcc_hash(value: &str) -> Option<RevocationId> {
+    use base64::Engine;
+    let (kind, hash) = value.split_once(':')?;
+    let kind = DccHash::from_name(kind)?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(hash).ok()?;
+    let hash: [u8; 16] = bytes.get(..16)?.try_into().ok()?;
+    // A list entry is the first 16 bytes; a whole SHA-256 is cut to them.
+    (bytes.len() == 16 || bytes.len() == 32).then(|| RevocationId::for_dcc(kind, &hash))
+}
+
+/// Retires or revokes the issuer key or DSC with this kid.
+fn set_state(draft: &mut BundleDraft, kid: Kid, state: KeyState) -> Result<(), Failure> {
+    if draft.dscs.iter().any(|d| d.kid() == kid) {
+        draft.set_dsc_state(kid, state)?;
+        return Ok(());
+    }
+    match state {
+        KeyState::Retired { at } => draft.retire_key(kid, at)?,
+        KeyState::Revoked { since } => draft.revoke_key(kid, since)?,
+        KeyState::Active => return Ok(()),
+    };
+    Ok(())
 }
 
 /// `health_status,vaccination,...` (the kinds' JSON names).
@@ -295,10 +362,11 @@ fn write_bundle(path: &Path, draft: &BundleDraft, root: &IssuerKey) -> Result<Ex
         format!("{}\n", pretty(&dump(&bundle))?).as_bytes(),
     )?;
     println!(
-        "{}: sequence {}, {} keys, {} revoked, {} bytes",
+        "{}: sequence {}, {} keys, {} DSCs, {} revoked, {} bytes",
         path.display(),
         bundle.sequence(),
         bundle.keys().count(),
+        bundle.dscs().len(),
         bundle.revoked_count(),
         bytes.len()
     );
@@ -329,11 +397,7 @@ fn dump(b: &TrustBundle) -> Value {
     let keys: Vec<Value> = b
         .keys()
         .map(|k| {
-            let (state, since) = match k.state {
-                KeyState::Active => ("active", None),
-                KeyState::Retired { at } => ("retired", Some(at)),
-                KeyState::Revoked { since } => ("revoked", since),
-            };
+            let (state, since) = state_json(k.state);
             json!({
                 "kid": k.kid().to_string(),
                 "public_key": hex(&k.public_key.to_bytes()),
@@ -342,6 +406,24 @@ fn dump(b: &TrustBundle) -> Value {
                 "valid_from": k.valid_from.map(rfc3339),
                 "valid_until": k.valid_until.map(rfc3339),
                 "kinds": k.kinds.iter().map(Kind::as_str).collect::<Vec<_>>(),
+                "state": state,
+                "state_since": since.map(rfc3339),
+            })
+        })
+        .collect();
+    let dscs: Vec<Value> = b
+        .dscs()
+        .iter()
+        .map(|entry| {
+            let (state, since) = state_json(entry.state);
+            let dsc = qrcred::hcert::Dsc::from_der(&entry.der).ok();
+            json!({
+                "kid": entry.kid().to_string(),
+                "country": dsc.as_ref().and_then(|d| d.country().map(String::from)),
+                "common_name": dsc.as_ref().and_then(|d| d.common_name().map(String::from)),
+                "not_before": dsc.as_ref().map(|d| rfc3339(d.not_before())),
+                "not_after": dsc.as_ref().map(|d| rfc3339(d.not_after())),
+                "usage": dsc.as_ref().and_then(|d| d.usage().map(|u| u.iter().map(|k| k.as_str()).collect::<Vec<_>>())),
                 "state": state,
                 "state_since": since.map(rfc3339),
             })
@@ -359,7 +441,17 @@ fn dump(b: &TrustBundle) -> Value {
         "next_roots": b.next_roots().iter().map(|r| hex(&r.to_bytes())).collect::<Vec<_>>(),
         "labels": b.labels(),
         "rules": b.rules(),
+        "dscs": dscs,
     })
+}
+
+/// A key or DSC state as the dump writes it.
+fn state_json(state: KeyState) -> (&'static str, Option<DateTime<Utc>>) {
+    match state {
+        KeyState::Active => ("active", None),
+        KeyState::Retired { at } => ("retired", Some(at)),
+        KeyState::Revoked { since } => ("revoked", since),
+    }
 }
 
 fn pretty(value: &Value) -> Result<String, Failure> {

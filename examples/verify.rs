@@ -6,7 +6,14 @@
 //!     [--issuer ID] [--now RFC3339] [--json] [--batch] CODE | IMAGE | @FILE | -
 //! cargo run --release --example verify -- --bundle BUNDLE --root ROOT.pub.pem [--state FILE] \
 //!     [--stale warn|refuse] [--grace DURATION] [--lang zh|en] [--trust PUB.pem ...] ... CODE | IMAGE | @FILE | -
+//! cargo run --release --example verify -- --dsc CERT.pem [--dsc CERT2.der ...] [--now RFC3339] [--json] HC1-CODE | IMAGE | @FILE | -
 //! ```
+//!
+//! `HC1:` codes (EU DCC / WHO GDHCN health certificates, SPEC.md §14) verify
+//! against Document Signer Certificates: `--dsc FILE` (repeatable; PEM with
+//! one or more certificates, or DER), and those a `--bundle` carries. They
+//! are judged as `QC1:` codes are; the JSON report adds `"format":"HC1"` and
+//! the signed certificate as `"hcert"`.
 //!
 //! With `--bundle`, the keys, key states and revocations come from a signed
 //! trust bundle, checked against the pinned root keys (`--root`, repeatable).
@@ -41,7 +48,7 @@
 //!
 //! Exit status: 0 when every code is valid (and an image held at least one),
 //! 1 when any is refused, 2 usage or I/O error, 3 when the trust data failed:
-//! a `--trust` key, `--root` key, `--bundle` or `--state` file could not be
+//! a `--trust` key, `--dsc` certificate, `--root` key, `--bundle` or `--state` file could not be
 //! read or was refused (`trust.rollback`, `trust.unknown_root`, ...), or the
 //! state could not be written back; no code was verified then. With
 //! `--json`, stdout then holds `{"trust_error":{"code":..,"message":..,"label":..}}`
@@ -66,11 +73,12 @@ use serde::Serialize;
 
 mod cli;
 
-const USAGE: &str = "usage: verify [--trust PUB.pem ...] [--issuer ID] [--bundle BUNDLE --root ROOT.pub.pem ... \
+const USAGE: &str = "usage: verify [--trust PUB.pem ...] [--issuer ID] [--dsc CERT.pem ...] [--bundle BUNDLE --root ROOT.pub.pem ... \
 [--state FILE] [--stale warn|refuse] [--grace DURATION]] [--lang zh|en] [--now RFC3339] [--json] [--batch] CODE | IMAGE | @FILE | -";
 
 struct Args {
     trust: Vec<PathBuf>,
+    dscs: Vec<PathBuf>,
     issuer: Option<String>,
     bundle: Option<PathBuf>,
     roots: Vec<PathBuf>,
@@ -116,7 +124,12 @@ fn run() -> Result<ExitCode, Failure> {
         .clone()
         .or_else(|| args.bundle.is_some().then(|| "zh".to_owned()));
     let trust_json = |failure| cli::trust_json(failure, args.json, lang.as_deref());
-    let store = load_trust(&args.trust, args.issuer.as_deref()).map_err(trust_json)?;
+    let mut store = load_trust(&args.trust, args.issuer.as_deref()).map_err(trust_json)?;
+    for path in &args.dscs {
+        for dsc in cli::read_dscs(path).map_err(trust_json)? {
+            store.add_dsc(dsc);
+        }
+    }
     let (mut state, bundle) = match &args.bundle {
         Some(path) => {
             let (state, bundle) =
@@ -166,6 +179,7 @@ fn verify_image(verifier: &Verifier<Trust>, name: &Path, bytes: &[u8], now: Date
 /// Parses the arguments; `None` means `--help` was asked for.
 fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
     let (mut trust, mut issuer, mut now, mut json, mut code) = (Vec::new(), None, None, false, None);
+    let mut dscs = Vec::new();
     let mut batch = false;
     let (mut bundle, mut roots, mut state, mut lang) = (None, Vec::new(), None, None);
     let (mut refuse, mut grace) = (false, TimeDelta::zero());
@@ -173,6 +187,7 @@ fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
         match arg.name.as_str() {
             "-h" | "--help" => return Ok(None),
             "--trust" => trust.push(PathBuf::from(it.value(&arg)?)),
+            "--dsc" => dscs.push(PathBuf::from(it.value(&arg)?)),
             "--bundle" => bundle = Some(PathBuf::from(it.value(&arg)?)),
             "--root" => roots.push(PathBuf::from(it.value(&arg)?)),
             "--state" => state = Some(PathBuf::from(it.value(&arg)?)),
@@ -194,8 +209,8 @@ fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
             _ => code = Some(arg.name),
         }
     }
-    if trust.is_empty() && bundle.is_none() {
-        return Err(it.error("at least one --trust PUB.pem or a --bundle is needed"));
+    if trust.is_empty() && dscs.is_empty() && bundle.is_none() {
+        return Err(it.error("at least one --trust PUB.pem, --dsc CERT.pem or a --bundle is needed"));
     }
     if bundle.is_none() && (!roots.is_empty() || state.is_some()) {
         return Err(it.error("--root and --state go with --bundle"));
@@ -208,6 +223,7 @@ fn parse_args(mut it: cli::Args) -> Result<Option<Args>, Failure> {
     };
     Ok(Some(Args {
         trust,
+        dscs,
         issuer,
         bundle,
         roots,

@@ -16,7 +16,7 @@
 //! Write: RFC 8949 §4.2.1 core deterministic encoding (maps built with
 //! [`map`] are sorted by the bytes of their encoded keys).
 
-use alloc::{boxed::Box, vec::Vec};
+use alloc::{boxed::Box, string::String, vec::Vec};
 use ciborium::value::{Integer, Value};
 
 use crate::error::{CborError, Error, LimitsError, Result};
@@ -27,6 +27,20 @@ const RESERVE_AT_MOST: usize = 16;
 
 /// Decodes exactly one strictly-encoded CBOR item from `bytes`.
 pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Value> {
+    read(bytes, limits, false)
+}
+
+/// Decodes exactly one well-formed CBOR item from `bytes`, as other
+/// formats' encoders write it (the `HC1:` certificates): indefinite lengths,
+/// integers and lengths in longer forms than needed, and floats are read too
+/// (the bounds on depth, items and lengths are the same). Duplicate map
+/// keys, invalid UTF-8, `undefined` and other simple values are still refused.
+#[cfg(feature = "hcert")]
+pub(crate) fn decode_lenient(bytes: &[u8], limits: &Limits) -> Result<Value> {
+    read(bytes, limits, true)
+}
+
+fn read(bytes: &[u8], limits: &Limits, lenient: bool) -> Result<Value> {
     // The depth bounds the recursion below: never above its ceiling.
     limits.check()?;
     let mut reader = Reader {
@@ -34,6 +48,7 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Value> {
         pos: 0,
         items: 0,
         limits,
+        lenient,
     };
     let value = reader.item(0)?;
     if reader.pos != bytes.len() {
@@ -118,6 +133,8 @@ struct Reader<'a> {
     pos: usize,
     items: usize,
     limits: &'a Limits,
+    /// Well-formed rather than strict CBOR ([`decode_lenient`]).
+    lenient: bool,
 }
 
 impl Reader<'_> {
@@ -150,7 +167,7 @@ impl Reader<'_> {
             31 => return Ok(None),
             _ => return Err(CborError::Malformed.into()),
         };
-        if value < min {
+        if value < min && !self.lenient {
             return Err(CborError::NonShortest.into());
         }
         Ok(Some(value))
@@ -200,17 +217,69 @@ impl Reader<'_> {
         let (major, info) = (initial >> 5, initial & 0x1f);
         match major {
             0 | 1 => self.integer(major, info),
-            2 => {
-                let n = self.length(info, 1)?;
-                Ok(Value::Bytes(self.take(n)?.to_vec()))
-            }
+            2 => Ok(Value::Bytes(self.string(major, info)?)),
             3 => {
-                let n = self.length(info, 1)?;
-                let text = core::str::from_utf8(self.take(n)?).map_err(|_| CborError::InvalidUtf8)?;
-                Ok(Value::Text(text.into()))
+                let bytes = self.string(major, info)?;
+                let text = String::from_utf8(bytes).map_err(|_| CborError::InvalidUtf8)?;
+                Ok(Value::Text(text))
             }
             4..=6 => self.container(major, info, depth + 1),
             _ => self.simple(info),
+        }
+    }
+
+    /// The bytes of a byte or text string; in lenient mode also an
+    /// indefinite-length one (definite chunks of the same major type up to
+    /// a break), each chunk bounded by the input like any length.
+    fn string(&mut self, major: u8, info: u8) -> Result<Vec<u8>> {
+        if !(self.lenient && info == 31) {
+            let n = self.length(info, 1)?;
+            return Ok(self.take(n)?.to_vec());
+        }
+        let mut out = Vec::new();
+        while !self.at_break()? {
+            let initial = self.byte()?;
+            if initial >> 5 != major || initial & 0x1f == 31 {
+                return Err(CborError::Malformed.into());
+            }
+            let n = self.length(initial & 0x1f, 1)?;
+            out.extend_from_slice(self.take(n)?);
+        }
+        Ok(out)
+    }
+
+    /// Lenient mode: whether the next byte is a break (consumed if so).
+    fn at_break(&mut self) -> Result<bool> {
+        match self.input.get(self.pos) {
+            None => Err(CborError::Truncated.into()),
+            Some(0xff) => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(_) => Ok(false),
+        }
+    }
+
+    /// The element count of a container: `Some(n)` for a definite length
+    /// (which must fit in the input), `None` for an indefinite one (lenient
+    /// mode only).
+    fn count(&mut self, info: u8, per_element: usize) -> Result<Option<usize>> {
+        if self.lenient && info == 31 {
+            return Ok(None);
+        }
+        self.length(info, per_element).map(Some)
+    }
+
+    /// Whether another element of a container follows: counts down a
+    /// definite length, looks for the break of an indefinite one.
+    fn more(&mut self, left: &mut Option<usize>) -> Result<bool> {
+        match left {
+            Some(0) => Ok(false),
+            Some(n) => {
+                *n -= 1;
+                Ok(true)
+            }
+            None => Ok(!self.at_break()?),
         }
     }
 
@@ -233,9 +302,9 @@ impl Reader<'_> {
         }
         match major {
             4 => {
-                let n = self.length(info, 1)?;
-                let mut items = Vec::with_capacity(self.reservation(n, 1)?);
-                for _ in 0..n {
+                let mut left = self.count(info, 1)?;
+                let mut items = Vec::with_capacity(self.reservation(left.unwrap_or(0), 1)?);
+                while self.more(&mut left)? {
                     items.push(self.item(depth)?);
                 }
                 Ok(Value::Array(items))
@@ -249,12 +318,12 @@ impl Reader<'_> {
     }
 
     fn map(&mut self, info: u8, depth: usize) -> Result<Value> {
-        let n = self.length(info, 2)?;
-        let reserve = self.reservation(n, 2)?;
+        let mut left = self.count(info, 2)?;
+        let reserve = self.reservation(left.unwrap_or(0), 2)?;
         let mut entries = Vec::with_capacity(reserve);
         let mut keys: Vec<&[u8]> = Vec::with_capacity(reserve);
         let input = self.input;
-        for _ in 0..n {
+        while self.more(&mut left)? {
             let start = self.pos;
             let key = self.item(depth)?;
             keys.push(&input[start..self.pos]);
@@ -269,18 +338,37 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
-    /// Major type 7: only false, true and null are allowed.
+    /// Major type 7: only false, true and null are allowed (and, in lenient
+    /// mode, floats).
     fn simple(&mut self, info: u8) -> Result<Value> {
         match info {
             20 => Ok(Value::Bool(false)),
             21 => Ok(Value::Bool(true)),
             22 => Ok(Value::Null),
+            25 if self.lenient => Ok(Value::Float(half_to_f64(u16::from_be_bytes(self.array()?)))),
+            26 if self.lenient => Ok(Value::Float(f64::from(f32::from_bits(u32::from_be_bytes(
+                self.array()?,
+            ))))),
+            27 if self.lenient => Ok(Value::Float(f64::from_bits(u64::from_be_bytes(self.array()?)))),
             // A two-byte simple value below 32 is not well-formed (RFC 8949 §3.3).
             24 if self.byte()? < 32 => Err(CborError::Malformed.into()),
             28..=31 => Err(CborError::Malformed.into()),
             _ => Err(CborError::Unsupported.into()),
         }
     }
+}
+
+/// An IEEE 754 half-precision float (RFC 8949 Appendix D).
+fn half_to_f64(half: u16) -> f64 {
+    let exponent = i32::from((half >> 10) & 0x1f);
+    let mantissa = f64::from(half & 0x3ff);
+    let magnitude = match exponent {
+        0 => mantissa * 2f64.powi(-24),
+        31 if mantissa == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        _ => (mantissa + 1024.0) * 2f64.powi(exponent - 25),
+    };
+    if half & 0x8000 != 0 { -magnitude } else { magnitude }
 }
 
 #[cfg(test)]

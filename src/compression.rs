@@ -68,7 +68,7 @@ fn promised_saving(bytes: &[u8]) -> usize {
 
 /// Whether `first` can start a zlib stream: CM = 8 (deflate) and
 /// CINFO <= 7 (window <= 32 KiB), RFC 1950 §2.2.
-fn is_zlib_header(first: u8) -> bool {
+pub(crate) fn is_zlib_header(first: u8) -> bool {
     first & 0x0F == 8 && first >> 4 <= 7
 }
 
@@ -80,7 +80,7 @@ pub(crate) fn decompress(payload: Vec<u8>, limits: &Limits) -> Result<Vec<u8>> {
     }
 }
 
-fn inflate(input: &[u8], max: usize) -> Result<Vec<u8>> {
+pub(crate) fn inflate(input: &[u8], max: usize) -> Result<Vec<u8>> {
     let mut z = Decompress::new(true);
     // One byte over the cap tells "exactly max" from "more than max".
     let cap = max.saturating_add(1);

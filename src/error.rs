@@ -88,6 +88,10 @@ pub enum Error {
     /// A rule set is malformed or out of bounds.
     #[error(transparent)]
     Rules(#[from] RulesError),
+    /// An `HC1:` health certificate (EU DCC / WHO GDHCN) or its Document
+    /// Signer Certificate is malformed or outside this library's reach.
+    #[error(transparent)]
+    Hcert(#[from] HcertError),
 }
 
 impl Error {
@@ -111,6 +115,7 @@ impl Error {
             TrustError::CODES,
             RevokedError::CODES,
             RulesError::CODES,
+            HcertError::CODES,
         ]
         .into_iter()
         .flatten()
@@ -136,6 +141,7 @@ impl Error {
             Error::Trust(e) => e.code(),
             Error::Revoked(e) => e.code(),
             Error::Rules(e) => e.code(),
+            Error::Hcert(e) => e.code(),
         }
     }
 }
@@ -498,5 +504,32 @@ layer_error! {
         /// wrong type or out of range, or an argument a binding cannot read
         /// (a null pointer, text that is not UTF-8, a wrong length).
         Invalid { detail: String } => "options.invalid", "invalid options: {detail}";
+    }
+}
+
+layer_error! {
+    /// Errors of `HC1:` health certificates (feature `hcert`, SPEC.md §14)
+    /// and of their Document Signer Certificates. The layers they share
+    /// with `QC1:` codes (Base45, zlib, limits, kid lookup, signature,
+    /// time) keep their own codes.
+    HcertError {
+        /// The Base45-decoded payload is not a zlib stream (HCERT requires one).
+        NotCompressed => "hcert.not_compressed", "the HC1 payload is not zlib-compressed, as the HCERT specification requires";
+        /// The COSE_Sign1 or CWT structure is malformed.
+        Malformed { field: &'static str } => "hcert.malformed", "the HC1 signed structure is malformed at {field}";
+        /// The algorithm is not ES256 (-7) or PS256 (-37).
+        UnsupportedAlg { alg: i64 } => "hcert.unsupported_alg", "algorithm {alg} is not supported for HC1 codes, only ES256 (-7) and PS256 (-37)";
+        /// Neither header carries a kid.
+        MissingKid => "hcert.missing_kid", "the HC1 code carries no key id";
+        /// The certificate breaks a rule of the DCC schema.
+        Schema { field: &'static str } => "hcert.schema", "the health certificate does not follow the DCC schema at {field}";
+        /// Not exactly one vaccination, test or recovery entry.
+        EntryCount => "hcert.entry_count", "the health certificate must hold exactly one vaccination, test or recovery entry";
+        /// A value with no counterpart in the credential model.
+        Unmapped { field: &'static str } => "hcert.unmapped", "the health certificate's {field} has no counterpart in the credential model";
+        /// A Document Signer Certificate that cannot be read.
+        Certificate { reason: &'static str } => "hcert.certificate", "the document signer certificate cannot be read: {reason}";
+        /// A Document Signer Certificate whose key is not P-256 or RSA.
+        UnsupportedKey => "hcert.unsupported_key", "the document signer certificate's key is neither an ECDSA P-256 nor an RSA key";
     }
 }

@@ -128,6 +128,27 @@ pub(crate) const DEFAULT_LABELS: &[(&str, &str, &str)] = &[
     ("limits.field_too_long", "Code content too long", "凭证内容字段过长"),
     ("limits.out_of_range", "Scanner misconfigured", "扫码设备配置错误"),
     ("options.invalid", "Scanner misconfigured", "扫码设备配置错误"),
+    ("hcert.not_compressed", "Health certificate damaged", "健康证书码已损坏"),
+    ("hcert.malformed", "Health certificate damaged", "健康证书码已损坏"),
+    (
+        "hcert.unsupported_alg",
+        "Health certificate not supported",
+        "不支持的健康证书",
+    ),
+    ("hcert.missing_kid", "Health certificate damaged", "健康证书码已损坏"),
+    ("hcert.schema", "Health certificate invalid", "健康证书内容无效"),
+    ("hcert.entry_count", "Health certificate invalid", "健康证书内容无效"),
+    (
+        "hcert.unmapped",
+        "Health certificate not supported here",
+        "此处不支持该健康证书内容",
+    ),
+    ("hcert.certificate", "Signer certificate invalid", "签发证书无效"),
+    (
+        "hcert.unsupported_key",
+        "Signer certificate not supported",
+        "不支持的签发证书",
+    ),
     ("limits.image_too_large", "Image too large", "图片过大"),
     (
         "scan.unsupported_format",

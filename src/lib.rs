@@ -62,6 +62,8 @@ mod cose;
 mod ed25519;
 mod error;
 mod fields;
+#[cfg(feature = "hcert")]
+pub mod hcert;
 mod issuer;
 mod keys;
 mod labels;
@@ -78,9 +80,9 @@ mod verifier;
 
 // Errors and limits.
 pub use error::{
-    Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, KeyError, LimitsError, OptionsError,
-    PrefixError, RenderError, Result, RevokedError, RulesError, ScanError, SignatureError, TimeError, TrustError,
-    UnixTime,
+    Base45Error, CborError, ClaimsError, CompressionError, CoseError, Error, HcertError, KeyError, LimitsError,
+    OptionsError, PrefixError, RenderError, Result, RevokedError, RulesError, ScanError, SignatureError, TimeError,
+    TrustError, UnixTime,
 };
 pub use limits::Limits;
 
@@ -91,10 +93,10 @@ pub use model::{
 };
 
 // Keys and trust.
-pub use bundle::{BundleDraft, TrustBundle, TrustState};
+pub use bundle::{BundleDraft, BundleDsc, TrustBundle, TrustState};
 pub use keys::{IssuerKey, Kid, PublicKey};
 pub use labels::default_label;
-pub use trust::{KeyResolver, KeyState, KindSet, RevocationId, TrustStore, TrustValidity, TrustedKey};
+pub use trust::{DccHash, KeyResolver, KeyState, KindSet, RevocationId, TrustStore, TrustValidity, TrustedKey};
 
 // Issuing and verifying.
 pub use claims::CREDENTIAL_CLAIM_KEY;

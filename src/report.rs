@@ -50,7 +50,8 @@ impl<'a> Labels<'a> {
 /// "kid", "revocation_id", "issued_at", "valid_from", "expires_at", "cti",
 /// "warnings": [{"code", "label"?}], "credential"}`, times in RFC 3339 UTC
 /// whole seconds, `kid`, `revocation_id` and `cti` in hex (`cti` null when
-/// the code has none).
+/// the code has none). An `HC1:` code's report adds `"format": "HC1"` and
+/// `"hcert"`, the signed certificate (feature `hcert`).
 #[derive(Debug, Clone, Serialize)]
 pub struct ValidReport<'a> {
     valid: bool,
@@ -66,6 +67,14 @@ pub struct ValidReport<'a> {
     cti: Option<String>,
     warnings: Vec<WarningReport<'a>>,
     credential: &'a Credential,
+    /// `"HC1"` for an EU DCC / WHO GDHCN code (absent for `QC1:` codes).
+    #[cfg(feature = "hcert")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    /// The signed health certificate of an `HC1:` code.
+    #[cfg(feature = "hcert")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hcert: Option<&'a crate::hcert::HealthCertificate>,
 }
 
 /// A warning with an accepted code.
@@ -99,6 +108,10 @@ impl<'a> ValidReport<'a> {
                 })
                 .collect(),
             credential: verified.credential(),
+            #[cfg(feature = "hcert")]
+            format: verified.health_certificate().map(|_| "HC1"),
+            #[cfg(feature = "hcert")]
+            hcert: verified.health_certificate(),
         }
     }
 }

@@ -265,6 +265,16 @@ impl KeyResolver for Trust {
     fn trust_validity(&self) -> Option<TrustValidity> {
         self.bundle.as_ref().and_then(KeyResolver::trust_validity)
     }
+
+    #[cfg(feature = "hcert")]
+    fn dscs_for(&self, kid: Kid) -> Cow<'_, [crate::hcert::Dsc]> {
+        let from_bundle = self.bundle.as_ref().map(|b| b.dscs_for(kid));
+        match (from_bundle, self.store.dscs_for(kid)) {
+            (None, own) => own,
+            (Some(theirs), own) if own.is_empty() => theirs,
+            (Some(theirs), own) => Cow::Owned(theirs.iter().chain(own.iter()).cloned().collect()),
+        }
+    }
 }
 
 /// Settings kept to rebuild the verifier when a newer bundle is loaded.

@@ -159,31 +159,7 @@ impl TrustedKey {
     /// at `exp` (seconds): `revoked.key`, `key.retired` or
     /// `key.beyond_withdrawal` otherwise.
     pub(crate) fn state_permits(&self, iat: i64, exp: i64) -> Result<()> {
-        let withdrawn_at = match self.state {
-            KeyState::Active => return Ok(()),
-            KeyState::Retired { at } if iat >= at.timestamp() => {
-                return Err(KeyError::Retired { retired_at: at.into() }.into());
-            }
-            KeyState::Retired { at } => at,
-            KeyState::Revoked { since: Some(t) } if iat < t.timestamp() => t,
-            KeyState::Revoked { since } => {
-                return Err(RevokedError::Key {
-                    since: since.map(Into::into),
-                }
-                .into());
-            }
-        };
-        let grant_ends = withdrawn_at
-            .timestamp()
-            .saturating_add(Self::WITHDRAWAL_GRANT_DAYS * 86_400);
-        if exp > grant_ends {
-            return Err(KeyError::BeyondWithdrawal {
-                withdrawn_at: withdrawn_at.into(),
-                days: Self::WITHDRAWAL_GRANT_DAYS,
-            }
-            .into());
-        }
-        Ok(())
+        state_permits(&self.state, iat, exp)
     }
 
     /// Whether this entry's scope covers a code of `kind` issued at `iat`
@@ -227,6 +203,12 @@ impl RevocationId {
         RevocationId::hash(2, &[signature])
     }
 
+    /// The id of an EU DCC revocation list entry: the first 16 bytes of
+    /// one of the EU hash kinds ([`DccHash`]) of a certificate.
+    pub fn for_dcc(kind: DccHash, hash: &[u8; 16]) -> RevocationId {
+        RevocationId::hash(kind.tag(), &[hash])
+    }
+
     fn hash(kind: u8, parts: &[&[u8]]) -> RevocationId {
         let mut sha = Sha256::new().chain_update(b"qrcred-revocation-v1").chain_update([kind]);
         for part in parts {
@@ -241,6 +223,75 @@ impl RevocationId {
     /// Parses 16 hex digits.
     pub fn from_hex(s: &str) -> Option<RevocationId> {
         crate::keys::parse_hex::<8>(s).map(RevocationId)
+    }
+}
+
+/// Whether a key (or Document Signer Certificate) in `state` admits a code
+/// issued at `iat` and expiring at `exp` (seconds); see [`KeyState`].
+pub(crate) fn state_permits(state: &KeyState, iat: i64, exp: i64) -> Result<()> {
+    let withdrawn_at = match *state {
+        KeyState::Active => return Ok(()),
+        KeyState::Retired { at } if iat >= at.timestamp() => {
+            return Err(KeyError::Retired { retired_at: at.into() }.into());
+        }
+        KeyState::Retired { at } => at,
+        KeyState::Revoked { since: Some(t) } if iat < t.timestamp() => t,
+        KeyState::Revoked { since } => {
+            return Err(RevokedError::Key {
+                since: since.map(Into::into),
+            }
+            .into());
+        }
+    };
+    let grant_ends = withdrawn_at
+        .timestamp()
+        .saturating_add(TrustedKey::WITHDRAWAL_GRANT_DAYS * 86_400);
+    if exp > grant_ends {
+        return Err(KeyError::BeyondWithdrawal {
+            withdrawn_at: withdrawn_at.into(),
+            days: TrustedKey::WITHDRAWAL_GRANT_DAYS,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// The three hash kinds EU DCC revocation lists use to name a certificate:
+/// each the first 16 bytes of a SHA-256.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DccHash {
+    /// SHA-256 of the UVCI (`ci`).
+    Uci,
+    /// SHA-256 of the country code (`co`) followed by the UVCI.
+    CountryCodeUci,
+    /// SHA-256 of the signature (of ECDSA signatures, only `r`, the first half).
+    Signature,
+}
+
+impl DccHash {
+    /// All three, in the order a verifier checks them.
+    pub const ALL: [DccHash; 3] = [DccHash::Uci, DccHash::CountryCodeUci, DccHash::Signature];
+
+    fn tag(self) -> u8 {
+        match self {
+            DccHash::Uci => 3,
+            DccHash::CountryCodeUci => 4,
+            DccHash::Signature => 5,
+        }
+    }
+
+    /// The name the EU revocation lists give this kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DccHash::Uci => "UCI",
+            DccHash::CountryCodeUci => "COUNTRYCODEUCI",
+            DccHash::Signature => "SIGNATURE",
+        }
+    }
+
+    /// The kind by its EU name.
+    pub fn from_name(name: &str) -> Option<DccHash> {
+        DccHash::ALL.into_iter().find(|k| k.as_str() == name)
     }
 }
 
@@ -291,6 +342,14 @@ pub trait KeyResolver {
     fn trust_validity(&self) -> Option<TrustValidity> {
         None
     }
+
+    /// The Document Signer Certificates with this kid, for `HC1:` codes
+    /// (feature `hcert`); none by default.
+    #[cfg(feature = "hcert")]
+    fn dscs_for(&self, kid: Kid) -> Cow<'_, [crate::hcert::Dsc]> {
+        let _ = kid;
+        Cow::Borrowed(&[])
+    }
 }
 
 impl KeyResolver for TrustedKey {
@@ -316,6 +375,8 @@ where
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     keys: BTreeMap<Kid, Vec<TrustedKey>>,
+    #[cfg(feature = "hcert")]
+    dscs: BTreeMap<Kid, Vec<crate::hcert::Dsc>>,
 }
 
 impl TrustStore {
@@ -350,11 +411,41 @@ impl TrustStore {
     pub fn iter(&self) -> impl Iterator<Item = &TrustedKey> {
         self.keys.values().flatten()
     }
+
+    /// Adds a Document Signer Certificate, for `HC1:` codes.
+    #[cfg(feature = "hcert")]
+    pub fn add_dsc(&mut self, dsc: crate::hcert::Dsc) -> &mut Self {
+        let list = self.dscs.entry(dsc.kid()).or_default();
+        if !list.contains(&dsc) {
+            list.push(dsc);
+        }
+        self
+    }
+
+    /// Adds a Document Signer Certificate, builder style.
+    #[cfg(feature = "hcert")]
+    pub fn with_dsc(mut self, dsc: crate::hcert::Dsc) -> Self {
+        self.add_dsc(dsc);
+        self
+    }
+
+    /// Every Document Signer Certificate.
+    #[cfg(feature = "hcert")]
+    pub fn dscs(&self) -> impl Iterator<Item = &crate::hcert::Dsc> {
+        self.dscs.values().flatten()
+    }
 }
 
 impl KeyResolver for TrustStore {
     fn keys_for(&self, kid: Kid) -> Cow<'_, [TrustedKey]> {
         self.keys
+            .get(&kid)
+            .map_or(Cow::Borrowed(&[]), |v| Cow::Borrowed(v.as_slice()))
+    }
+
+    #[cfg(feature = "hcert")]
+    fn dscs_for(&self, kid: Kid) -> Cow<'_, [crate::hcert::Dsc]> {
+        self.dscs
             .get(&kid)
             .map_or(Cow::Borrowed(&[]), |v| Cow::Borrowed(v.as_slice()))
     }
@@ -379,6 +470,11 @@ macro_rules! resolver_by_reference {
 
             fn trust_validity(&self) -> Option<TrustValidity> {
                 (**self).trust_validity()
+            }
+
+            #[cfg(feature = "hcert")]
+            fn dscs_for(&self, kid: Kid) -> Cow<'_, [crate::hcert::Dsc]> {
+                (**self).dscs_for(kid)
             }
         }
     )*};

@@ -18,7 +18,7 @@ use core::sync::atomic::{AtomicI64, Ordering};
 use crate::claims::{self, Claims};
 use crate::cose::{Document, UnverifiedSign1};
 use crate::error::{
-    Base45Error, ClaimsError, Error, KeyError, LimitsError, Result, RevokedError, TimeError, TrustError,
+    Base45Error, ClaimsError, Error, KeyError, LimitsError, Result, RevokedError, TimeError, TrustError, UnixTime,
 };
 use crate::keys::{Kid, PublicKey};
 use crate::limits::Limits;
@@ -151,8 +151,21 @@ pub struct Verified {
     valid_from: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     cti: Option<[u8; 8]>,
-    /// The COSE signature, for the revocation id of a code without a `cti`.
-    signature: [u8; 64],
+    /// What the revocation id derives from.
+    origin: Origin,
+}
+
+/// The format a verified code came in, with what its revocation id needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Origin {
+    /// A `QC1:` code: its COSE signature, for the id of a code without a `cti`.
+    Code { signature: [u8; 64] },
+    /// An `HC1:` code: the certificate and its three EU revocation ids.
+    #[cfg(feature = "hcert")]
+    Hcert {
+        certificate: alloc::boxed::Box<crate::hcert::HealthCertificate>,
+        ids: [RevocationId; 3],
+    },
 }
 
 impl Verified {
@@ -220,10 +233,43 @@ impl Verified {
     /// ignored padding bits, for one) inflate to it. Everything after
     /// verification that tells codes apart (deduplication, logs, a list of
     /// codes already seen) keys on this id, never on the text.
+    ///
+    /// An `HC1:` code's id is its UVCI hash ([`DccHash::Uci`](crate::DccHash));
+    /// [`revocation_ids`](Self::revocation_ids) gives all three EU kinds.
     pub fn revocation_id(&self) -> RevocationId {
-        match &self.cti {
-            Some(cti) => RevocationId::for_cti(&self.issuer, cti),
-            None => RevocationId::for_signature(&self.signature),
+        match (&self.origin, &self.cti) {
+            (Origin::Code { .. }, Some(cti)) => RevocationId::for_cti(&self.issuer, cti),
+            (Origin::Code { signature }, None) => RevocationId::for_signature(signature),
+            #[cfg(feature = "hcert")]
+            (Origin::Hcert { ids, .. }, _) => ids[0],
+        }
+    }
+
+    /// Every id a trust bundle may revoke this code by: the one of
+    /// [`revocation_id`](Self::revocation_id) for a `QC1:` code with a
+    /// `cti`, else the signature's too; for an `HC1:` code the UVCI,
+    /// country + UVCI and signature hashes, in that order.
+    pub fn revocation_ids(&self) -> Vec<RevocationId> {
+        match (&self.origin, &self.cti) {
+            (Origin::Code { signature }, Some(cti)) => {
+                vec![
+                    RevocationId::for_cti(&self.issuer, cti),
+                    RevocationId::for_signature(signature),
+                ]
+            }
+            (Origin::Code { signature }, None) => vec![RevocationId::for_signature(signature)],
+            #[cfg(feature = "hcert")]
+            (Origin::Hcert { ids, .. }, _) => ids.to_vec(),
+        }
+    }
+
+    /// The health certificate of an `HC1:` code, as it was signed (feature
+    /// `hcert`); `None` for a `QC1:` code.
+    #[cfg(feature = "hcert")]
+    pub fn health_certificate(&self) -> Option<&crate::hcert::HealthCertificate> {
+        match &self.origin {
+            Origin::Hcert { certificate, .. } => Some(certificate),
+            Origin::Code { .. } => None,
         }
     }
 }
@@ -399,9 +445,57 @@ impl<R: KeyResolver> Verifier<R> {
         &self.limits
     }
 
-    /// Verifies a code text at `now`.
+    /// Verifies a code text at `now`: a `QC1:` code, or (feature `hcert`)
+    /// an `HC1:` health certificate against the resolver's Document Signer
+    /// Certificates (SPEC.md §14).
     pub fn verify(&self, text: &str, now: DateTime<Utc>) -> Result<Verified> {
+        #[cfg(feature = "hcert")]
+        if crate::hcert::is_hcert(text) {
+            return self.verify_hcert(text, now);
+        }
         self.verify_code(UnverifiedCode::parse(text, &self.limits)?, now)
+    }
+
+    /// The `HC1:` path: signature, claims and schema, the DSC's window and
+    /// key usage; then, as for `QC1:` codes, revocation, clock behind,
+    /// expiry and start of validity (`iat`), stale trust; last, the mapping
+    /// to a [`Credential`].
+    #[cfg(feature = "hcert")]
+    fn verify_hcert(&self, text: &str, now: DateTime<Utc>) -> Result<Verified> {
+        let opened = crate::hcert::open(text, &self.resolver, &self.limits)?;
+        let certificate = &opened.claims.certificate;
+        let ids = opened.revocation_ids();
+        if self.resolver.revokes_credentials() && ids.iter().any(|id| self.resolver.is_revoked(*id)) {
+            return Err(RevokedError::Credential.into());
+        }
+        let (iat, exp) = (opened.claims.iat, opened.claims.exp);
+        self.check_time(iat, exp, now)?;
+        let warnings = self.check_freshness(now)?;
+        let credential = certificate.to_credential()?;
+        self.newest_seen.fetch_max(iat, Ordering::Relaxed);
+        let time =
+            |t: i64| DateTime::<Utc>::from_timestamp(t, 0).ok_or(crate::error::HcertError::Malformed { field: "iat" });
+        let issuer = opened
+            .claims
+            .iss
+            .clone()
+            .or_else(|| opened.dsc.country().map(String::from))
+            .unwrap_or_else(|| certificate.country().into());
+        Ok(Verified {
+            credential,
+            issuer,
+            issuer_name: opened.dsc.common_name().map(String::from),
+            warnings,
+            kid: opened.dsc.kid(),
+            issued_at: time(iat)?,
+            valid_from: time(iat)?,
+            expires_at: time(exp)?,
+            cti: None,
+            origin: Origin::Hcert {
+                certificate: alloc::boxed::Box::new(opened.claims.certificate),
+                ids,
+            },
+        })
     }
 
     /// Verifies payload bytes (the Base45-decoded form) at `now`.
@@ -465,19 +559,31 @@ impl<R: KeyResolver> Verifier<R> {
     pub fn verify_batch<S: AsRef<str>>(&self, texts: &[S], now: DateTime<Utc>) -> Vec<Result<Verified>> {
         let mut results = Vec::with_capacity(texts.len());
         for chunk in texts.chunks(Self::BATCH_SIZE) {
-            let found: Vec<Result<Candidates<'_>>> = chunk
+            // `None`: an `HC1:` code, verified on its own in its turn.
+            let found: Vec<Option<Result<Candidates<'_>>>> = chunk
                 .iter()
                 .map(|text| {
-                    UnverifiedCode::parse(text.as_ref(), &self.limits).and_then(|c| Candidates::find(c, &self.resolver))
+                    #[cfg(feature = "hcert")]
+                    if crate::hcert::is_hcert(text.as_ref()) {
+                        return None;
+                    }
+                    Some(
+                        UnverifiedCode::parse(text.as_ref(), &self.limits)
+                            .and_then(|c| Candidates::find(c, &self.resolver)),
+                    )
                 })
                 .collect();
             let verdicts = {
                 let checks: Vec<(&PublicKey, &[u8], &[u8; 64])> =
-                    found.iter().flatten().flat_map(Candidates::checks).collect();
+                    found.iter().flatten().flatten().flat_map(Candidates::checks).collect();
                 PublicKey::verify_strict_batch(&checks)
             };
             let mut rest = verdicts.as_slice();
-            for candidates in found {
+            for (candidates, text) in found.into_iter().zip(chunk) {
+                let Some(candidates) = candidates else {
+                    results.push(self.verify(text.as_ref(), now));
+                    continue;
+                };
                 let result = candidates.and_then(|c| {
                     let (own, after) = rest.split_at(c.keys.len());
                     rest = after;
@@ -507,7 +613,7 @@ impl<R: KeyResolver> Verifier<R> {
                 return Err(RevokedError::Credential.into());
             }
         }
-        self.check_time(&claims, now)?;
+        self.check_time(claims.valid_from().into(), claims.exp.into(), now)?;
         let warnings = self.check_freshness(now)?;
         self.newest_seen.fetch_max(i64::from(claims.iat), Ordering::Relaxed);
         Ok(Verified {
@@ -519,12 +625,13 @@ impl<R: KeyResolver> Verifier<R> {
             valid_from: instant(claims.valid_from()),
             expires_at: instant(claims.exp),
             cti: claims.cti,
-            signature,
+            origin: Origin::Code { signature },
             credential: claims.credential,
         })
     }
 
-    fn check_time(&self, claims: &Claims, now: DateTime<Utc>) -> Result<()> {
+    /// Clock behind, expiry and start of validity, in seconds since 1970.
+    fn check_time(&self, valid_from: i64, exp: i64, now: DateTime<Utc>) -> Result<()> {
         if let Some(seen) = self.newest_seen()
             && clock_behind(now, seen, self.clock_skew)
         {
@@ -534,16 +641,15 @@ impl<R: KeyResolver> Verifier<R> {
             .into());
         }
         let now = i128::from(now.timestamp());
-        if now >= i128::from(claims.exp) {
+        if now >= i128::from(exp) {
             return Err(TimeError::Expired {
-                expired_at: claims.exp.into(),
+                expired_at: UnixTime(exp),
             }
             .into());
         }
-        let valid_from = i128::from(claims.valid_from());
-        if now < valid_from - i128::from(self.clock_skew.num_seconds()) {
+        if now < i128::from(valid_from) - i128::from(self.clock_skew.num_seconds()) {
             return Err(TimeError::NotYetValid {
-                valid_from: claims.valid_from().into(),
+                valid_from: UnixTime(valid_from),
             }
             .into());
         }

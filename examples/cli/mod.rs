@@ -375,6 +375,13 @@ pub fn read_trusted_key(path: &Path) -> Result<qrcred::PublicKey, Failure> {
     qrcred::PublicKey::from_spki_pem(&String::from_utf8_lossy(&bytes)).map_err(|e| TrustFailure::refused(path, &e))
 }
 
+/// Document Signer Certificates (PEM, one or more, or DER), as trust data.
+#[cfg(feature = "hcert")]
+pub fn read_dscs(path: &Path) -> Result<Vec<qrcred::hcert::Dsc>, Failure> {
+    let bytes = read_trust_file(path, 1 << 20)?;
+    qrcred::hcert::Dsc::from_file_bytes(&bytes).map_err(|e| TrustFailure::refused(path, &e))
+}
+
 /// A trust data file of at most `max` bytes.
 fn read_trust_file(path: &Path, max: u64) -> Result<Vec<u8>, Failure> {
     let bytes = read_first(path, max + 1)?;

@@ -153,9 +153,9 @@ fn top_level(w: &World) -> Result<Vec<BundleCase>> {
         )?,
         c(
             "payload_unknown_field",
-            "an extra top-level key 10",
-            top(&|t| set(t, 10, Cbor::Uint(0))),
-            "trust.unknown_field:bundle.10",
+            "an extra top-level key 11",
+            top(&|t| set(t, 11, Cbor::Uint(0))),
+            "trust.unknown_field:bundle.11",
         )?,
         c(
             "payload_unknown_field_text_key",

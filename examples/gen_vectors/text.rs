@@ -44,9 +44,10 @@ fn prefixes(base: &Case, text: &str) -> Vec<Case> {
             "prefix.missing",
         ),
         p(
-            "prefix_unknown_eu_dcc",
-            "the EU DCC prefix HC1: in front of a valid qrcred body",
-            format!("HC1:{body}"),
+            "prefix_unknown_foreign",
+            "another format's prefix (NZCP:/, the New Zealand COVID Pass) in front of a valid qrcred body; \
+             HC1: is read as an EU DCC where the reader supports it (SPEC.md §14)",
+            format!("NZCP:/{body}"),
             "prefix.unknown",
         ),
         p(

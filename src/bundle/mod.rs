@@ -28,7 +28,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::cose::{self, UnverifiedSign1};
-use crate::error::{KeyError, Result, TrustError};
+use crate::error::{Error, KeyError, Result, TrustError};
 use crate::keys::{IssuerKey, Kid, PublicKey};
 use crate::labels::{DEFAULT_LABELS, default_label, primary_language};
 use crate::limits::Limits;
@@ -53,6 +53,31 @@ pub struct TrustBundle {
     labels: BTreeMap<String, BTreeMap<String, String>>,
     next_roots: Vec<PublicKey>,
     rules: Option<RuleSet>,
+    dscs: Vec<BundleDsc>,
+}
+
+/// The largest Document Signer Certificate a bundle carries, in bytes of DER.
+pub(crate) const MAX_DSC_LEN: usize = 16 * 1024;
+
+/// A Document Signer Certificate as a trust bundle carries it (field 10,
+/// SPEC.md §12.2): its DER and its state, for `HC1:` codes (feature
+/// `hcert`; a build without it loads such bundles and ignores them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleDsc {
+    /// The certificate, DER.
+    pub der: Vec<u8>,
+    /// Active, retired or revoked, as issuer keys (SPEC.md §14.4).
+    pub state: KeyState,
+}
+
+impl BundleDsc {
+    /// Its kid: SHA-256 of the DER, first 8 bytes.
+    pub fn kid(&self) -> Kid {
+        let digest = Sha256::digest(&self.der);
+        let mut kid = [0u8; 8];
+        kid.copy_from_slice(&digest[..8]);
+        Kid(kid)
+    }
 }
 
 impl TrustBundle {
@@ -83,6 +108,13 @@ impl TrustBundle {
         for key in c.keys {
             keys.add(key);
         }
+        // Each was read as a certificate when the payload was decoded.
+        #[cfg(feature = "hcert")]
+        for entry in &c.dscs {
+            if let Ok(dsc) = crate::hcert::Dsc::from_der(&entry.der) {
+                keys.add_dsc(dsc.with_state(entry.state));
+            }
+        }
         TrustBundle {
             sequence: c.sequence,
             digest,
@@ -94,7 +126,13 @@ impl TrustBundle {
             labels: c.labels,
             next_roots: c.next_roots,
             rules: c.rules,
+            dscs: c.dscs,
         }
+    }
+
+    /// The Document Signer Certificates it carries, in kid order.
+    pub fn dscs(&self) -> &[BundleDsc] {
+        &self.dscs
     }
 
     /// The entry rules the bundle carries, if any (SPEC.md §13).
@@ -190,6 +228,7 @@ impl TrustBundle {
             labels: self.labels.clone(),
             next_roots: self.next_roots.clone(),
             rules: self.rules.clone(),
+            dscs: self.dscs.clone(),
         }
     }
 }
@@ -213,6 +252,11 @@ impl KeyResolver for TrustBundle {
             expires_at: self.expires_at,
         })
     }
+
+    #[cfg(feature = "hcert")]
+    fn dscs_for(&self, kid: Kid) -> Cow<'_, [crate::hcert::Dsc]> {
+        self.keys.dscs_for(kid)
+    }
 }
 
 /// The contents of a trust bundle before it is signed.
@@ -235,6 +279,8 @@ pub struct BundleDraft {
     pub next_roots: Vec<PublicKey>,
     /// Entry rules for the scanners, if the authority sets them (SPEC.md §13).
     pub rules: Option<RuleSet>,
+    /// Document Signer Certificates for `HC1:` codes (one per kid).
+    pub dscs: Vec<BundleDsc>,
 }
 
 impl BundleDraft {
@@ -258,6 +304,7 @@ impl BundleDraft {
             labels,
             next_roots: Vec::new(),
             rules: None,
+            dscs: Vec::new(),
         }
     }
 
@@ -295,9 +342,20 @@ impl BundleDraft {
     }
 
     /// Revokes the credential a code text carries: by its `cti` when it has
-    /// one, else by its signature. The code must verify under a key of this
-    /// draft (its time window is not checked: expired codes can be revoked).
+    /// one, else by its signature; an `HC1:` code by its UVCI hash (every
+    /// code with that UVCI). The code must verify under a key (or DSC) of
+    /// this draft (its time window is not checked: expired codes can be revoked).
     pub fn revoke_code(&mut self, text: &str, limits: &Limits) -> Result<RevocationId> {
+        #[cfg(feature = "hcert")]
+        if crate::hcert::is_hcert(text) {
+            let mut dscs = TrustStore::new();
+            for entry in &self.dscs {
+                dscs.add_dsc(crate::hcert::Dsc::from_der(&entry.der)?);
+            }
+            let id = crate::hcert::open(text, &dscs, limits)?.revocation_ids()[0];
+            self.revoked.insert(id);
+            return Ok(id);
+        }
         let code = UnverifiedCode::parse(text, limits)?;
         let keys = self.keys.iter().cloned().fold(TrustStore::new(), TrustStore::with);
         let opened = crate::verifier::open(code, &keys, limits)?;
@@ -309,8 +367,33 @@ impl BundleDraft {
         Ok(id)
     }
 
+    /// Adds a Document Signer Certificate, active (replacing one with the
+    /// same kid).
+    #[cfg(feature = "hcert")]
+    pub fn add_dsc(&mut self, dsc: &crate::hcert::Dsc) -> &mut Self {
+        self.dscs.retain(|d| d.kid() != dsc.kid());
+        self.dscs.push(BundleDsc {
+            der: dsc.der().to_vec(),
+            state: KeyState::Active,
+        });
+        self
+    }
+
+    /// Sets the state of the Document Signer Certificate with this kid
+    /// (`key.unknown_kid` when the draft has none).
+    pub fn set_dsc_state(&mut self, kid: Kid, state: KeyState) -> Result<&mut Self> {
+        let entry = self
+            .dscs
+            .iter_mut()
+            .find(|d| d.kid() == kid)
+            .ok_or_else(|| Error::from(KeyError::UnknownKid { kid: kid.to_string() }))?;
+        entry.state = state;
+        Ok(self)
+    }
+
     fn contents(&self) -> Result<Contents> {
         Ok(Contents {
+            dscs: self.dscs.clone(),
             sequence: self.sequence,
             issued_at: self.issued_at,
             expires_at: self.expires_at,

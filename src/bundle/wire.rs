@@ -24,6 +24,8 @@ use crate::model::has_invisible;
 use crate::rules::RuleSet;
 use crate::trust::{KeyState, KindSet, TrustedKey};
 
+use super::{BundleDsc, MAX_DSC_LEN};
+
 /// The format identifier, field 0.
 pub(crate) const FORMAT: &str = "qrcred-bundle";
 /// The format version this library reads and writes, field 1.
@@ -50,7 +52,10 @@ const TOP: &[(i64, &str)] = &[
     (7, "labels"),
     (8, "next_roots"),
     (9, "rules"),
+    (10, "dscs"),
 ];
+
+const DSC: &[(i64, &str)] = &[(1, "dscs.der"), (2, "dscs.state"), (3, "dscs.state_since")];
 
 const KEY: &[(i64, &str)] = &[
     (1, "keys.kid"),
@@ -83,6 +88,7 @@ pub(crate) struct Contents {
     pub labels: Labels,
     pub next_roots: Vec<PublicKey>,
     pub rules: Option<RuleSet>,
+    pub dscs: Vec<BundleDsc>,
 }
 
 /// Encodes the contents deterministically.
@@ -123,7 +129,73 @@ pub(crate) fn encode(c: &Contents) -> Result<Vec<u8>> {
     if let Some(rules) = &c.rules {
         top.push((int(9), crate::rules::to_value(rules)?));
     }
+    if !c.dscs.is_empty() {
+        // In kid order, as the keys.
+        let mut dscs: Vec<&BundleDsc> = c.dscs.iter().collect();
+        dscs.sort_by_key(|d| d.kid());
+        top.push((
+            int(10),
+            Value::Array(dscs.into_iter().map(encode_dsc).collect::<Result<_>>()?),
+        ));
+    }
     cbor::encode(&cbor::map(top)?)
+}
+
+/// State and its time, as fields `state` and `state_since` write them.
+fn state_fields(state: KeyState) -> (u64, Option<DateTime<Utc>>) {
+    match state {
+        KeyState::Active => (ACTIVE, None),
+        KeyState::Retired { at } => (RETIRED, Some(at)),
+        KeyState::Revoked { since } => (REVOKED, since),
+    }
+}
+
+/// The state from fields `state` and `state_since` (`field` names them).
+fn read_state(
+    state: u64,
+    since: Option<DateTime<Utc>>,
+    field: &'static str,
+    since_field: &'static str,
+) -> Result<KeyState> {
+    match (state, since) {
+        (ACTIVE, None) => Ok(KeyState::Active),
+        (RETIRED, Some(at)) => Ok(KeyState::Retired { at }),
+        (REVOKED, since) => Ok(KeyState::Revoked { since }),
+        (RETIRED, None) => Err(Layer::Trust.missing(since_field)),
+        (ACTIVE, Some(_)) => Err(Layer::Trust.invalid(since_field)),
+        _ => Err(Layer::Trust.invalid(field)),
+    }
+}
+
+fn encode_dsc(d: &BundleDsc) -> Result<Value> {
+    let (state, since) = state_fields(d.state);
+    let mut entries = vec![
+        (int(1), Value::Bytes(d.der.clone())),
+        (int(2), Value::Integer(state.into())),
+    ];
+    if let Some(since) = since {
+        entries.push((int(3), time(since)?));
+    }
+    cbor::map(entries)
+}
+
+fn decode_dsc(value: Value) -> Result<BundleDsc> {
+    let Value::Map(raw) = value else {
+        return Err(Layer::Trust.wrong_type("dscs"));
+    };
+    let mut f = Fields::in_layer(Layer::Trust, raw, DSC, "dscs")?;
+    let der = match f.value(1)? {
+        Value::Bytes(der) if !der.is_empty() && der.len() <= MAX_DSC_LEN => der,
+        Value::Bytes(_) => return Err(f.invalid(1)),
+        _ => return Err(f.wrong_type(1)),
+    };
+    // With `hcert`, the certificate must be one this library can use.
+    #[cfg(feature = "hcert")]
+    crate::hcert::Dsc::from_der(&der).map_err(|_| Layer::Trust.invalid("dscs.der"))?;
+    let state = f.uint(2)?;
+    let since = f.opt_time(3)?.map(instant);
+    let state = read_state(state, since, "dscs.state", "dscs.state_since")?;
+    Ok(BundleDsc { der, state })
 }
 
 fn encode_key(k: &TrustedKey) -> Result<Value> {
@@ -142,11 +214,7 @@ fn encode_key(k: &TrustedKey) -> Result<Value> {
     if let Some(until) = k.valid_until {
         entries.push((int(6), time(until)?));
     }
-    let (state, since) = match k.state {
-        KeyState::Active => (ACTIVE, None),
-        KeyState::Retired { at } => (RETIRED, Some(at)),
-        KeyState::Revoked { since } => (REVOKED, since),
-    };
+    let (state, since) = state_fields(k.state);
     entries.push((int(8), Value::Integer(state.into())));
     if let Some(since) = since {
         entries.push((int(9), time(since)?));
@@ -225,7 +293,21 @@ pub(crate) fn decode(payload: &[u8], limits: &Limits) -> Result<Contents> {
         Some(_) => return Err(Layer::Trust.wrong_type("next_roots")),
     };
     let rules = f.opt_value(9).map(crate::rules::from_value).transpose()?;
+    let mut dscs = match f.opt_value(10) {
+        None => Vec::new(),
+        Some(Value::Array(items)) if !items.is_empty() => {
+            items.into_iter().map(decode_dsc).collect::<Result<Vec<_>>>()?
+        }
+        Some(Value::Array(_)) => return Err(Layer::Trust.invalid("dscs")),
+        Some(_) => return Err(Layer::Trust.wrong_type("dscs")),
+    };
+    let mut dsc_kids = BTreeSet::new();
+    if !dscs.iter().all(|d| dsc_kids.insert(d.kid())) {
+        return Err(Layer::Trust.invalid("dscs.der"));
+    }
+    dscs.sort_by_key(BundleDsc::kid);
     Ok(Contents {
+        dscs,
         rules,
         sequence,
         issued_at: instant(issued_at),
@@ -296,14 +378,7 @@ fn decode_key(value: Value) -> Result<TrustedKey> {
         .ok_or_else(|| f.invalid(7))?;
     let state = f.uint(8)?;
     let since = f.opt_time(9)?.map(instant);
-    let state = match (state, since) {
-        (ACTIVE, None) => KeyState::Active,
-        (RETIRED, Some(at)) => KeyState::Retired { at },
-        (REVOKED, since) => KeyState::Revoked { since },
-        (RETIRED, None) => return Err(Layer::Trust.missing("keys.state_since")),
-        (ACTIVE, Some(_)) => return Err(f.invalid(9)),
-        _ => return Err(f.invalid(8)),
-    };
+    let state = read_state(state, since, "keys.state", "keys.state_since")?;
     Ok(TrustedKey {
         public_key,
         issuer,

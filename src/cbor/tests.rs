@@ -123,3 +123,61 @@ fn integer_sort_keys_are_their_encodings() {
         );
     }
 }
+
+#[cfg(feature = "hcert")]
+mod lenient {
+    use super::*;
+
+    fn dec(hex_str: &str) -> Result<Value> {
+        decode_lenient(&hex::decode(hex_str).expect("hex"), &Limits::DEFAULT)
+    }
+
+    #[test]
+    fn reads_what_other_encoders_write() {
+        // Indefinite map {_ "a": 1}, indefinite array, chunked strings.
+        assert_eq!(
+            dec("bf616101ff").expect("map"),
+            Value::Map(vec![(Value::Text("a".into()), Value::Integer(1.into()))])
+        );
+        assert_eq!(
+            dec("9f0102ff").expect("array"),
+            Value::Array(vec![Value::Integer(1.into()), Value::Integer(2.into())])
+        );
+        assert_eq!(dec("5f4101420203ff").expect("bytes"), Value::Bytes(vec![1, 2, 3]));
+        assert_eq!(dec("7f616161626163ff").expect("text"), Value::Text("abc".into()));
+        // Longer forms than needed, and floats (half, single, double).
+        assert_eq!(dec("1817").expect("int"), Value::Integer(23.into()));
+        assert_eq!(dec("f93c00").expect("half"), Value::Float(1.0));
+        assert_eq!(dec("f9c400").expect("half"), Value::Float(-4.0));
+        assert_eq!(dec("f90001").expect("subnormal"), Value::Float(2f64.powi(-24)));
+        assert_eq!(dec("fa47c35000").expect("single"), Value::Float(100000.0));
+        assert_eq!(dec("fb3ff199999999999a").expect("double"), Value::Float(1.1));
+        // The same input is refused by the strict reader.
+        assert_eq!(code("bf616101ff"), "cbor.indefinite_length");
+    }
+
+    #[test]
+    fn keeps_every_bound_and_refusal() {
+        let cases = [
+            ("bf6161", "cbor.truncated"),             // no break
+            ("5f4101", "cbor.truncated"),             // chunks with no break
+            ("5f6161ff", "cbor.malformed"),           // text chunk in a byte string
+            ("5f5f4101ffff", "cbor.malformed"),       // nested indefinite chunk
+            ("ff", "cbor.malformed"),                 // stray break
+            ("bf01000100ff", "cbor.duplicate_key"),   // duplicate key, indefinite map
+            ("7f62c328ff", "cbor.invalid_utf8"),      // invalid UTF-8 across chunks
+            ("f7", "cbor.unsupported"),               // undefined
+            ("5f5a7fffffffff", "limits.cbor_length"), // a chunk longer than the input
+        ];
+        for (input, expected) in cases {
+            let err = dec(input).expect_err(input);
+            assert_eq!(err.code(), expected, "{input}");
+        }
+        // Depth: 17 nested indefinite arrays against the default 16.
+        let deep = format!("{}{}", "9f".repeat(17), "ff".repeat(17));
+        assert_eq!(dec(&deep).expect_err("deep").code(), "limits.cbor_too_deep");
+        // Items: an indefinite array of 600 zeros against the default 512.
+        let many = format!("9f{}ff", "00".repeat(600));
+        assert_eq!(dec(&many).expect_err("many").code(), "limits.cbor_too_many_items");
+    }
+}

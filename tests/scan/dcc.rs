@@ -62,11 +62,16 @@ fn every_picture_decodes_to_its_prefix_text() {
                 if !reads {
                     failures.push(format!("{name}: {scanned:?}"));
                 }
-                // Read, but not ours: the verifier names the foreign prefix.
+                // Read, and an HC1 code: with no Document Signer
+                // Certificate trusted, its kid is unknown (tests/hcert.rs
+                // verifies them with their certificates).
                 let refusal = verifier
                     .verify(&expected, crate::samples::now())
-                    .expect_err("HC1 is not QC1");
-                assert_eq!(refusal.code(), "prefix.unknown", "{name}");
+                    .expect_err("no DSC is trusted");
+                assert!(
+                    refusal.code().starts_with("key.") || refusal.code().starts_with("hcert."),
+                    "{name}: {refusal}"
+                );
             }
             Some(false) => {
                 must_not += 1;
