@@ -321,16 +321,29 @@ impl Reader<'_> {
         let mut left = self.count(info, 2)?;
         let reserve = self.reservation(left.unwrap_or(0), 2)?;
         let mut entries = Vec::with_capacity(reserve);
-        let mut keys: Vec<&[u8]> = Vec::with_capacity(reserve);
+        let mut keys: Vec<&[u8]> = Vec::with_capacity(if self.lenient { 0 } else { reserve });
         let input = self.input;
         while self.more(&mut left)? {
             let start = self.pos;
             let key = self.item(depth)?;
-            keys.push(&input[start..self.pos]);
+            if !self.lenient {
+                keys.push(&input[start..self.pos]);
+            }
             entries.push((key, self.item(depth)?));
         }
-        keys.sort_unstable();
-        if keys.windows(2).any(|w| w[0] == w[1]) {
+        // Strict CBOR has one encoding per key, so its bytes tell keys
+        // apart. Well-formed CBOR has several (1 as 0x01 or 0x1801, a text
+        // in chunks): there keys are compared as values, so that no key can
+        // appear twice under two spellings.
+        let duplicate = if self.lenient {
+            let mut values: Vec<&Value> = entries.iter().map(|(k, _)| k).collect();
+            values.sort_unstable_by(|a, b| key_order(a, b));
+            values.windows(2).any(|w| key_order(w[0], w[1]).is_eq())
+        } else {
+            keys.sort_unstable();
+            keys.windows(2).any(|w| w[0] == w[1])
+        };
+        if duplicate {
             return Err(CborError::DuplicateKey.into());
         }
         Ok(Value::Map(entries))
@@ -345,17 +358,38 @@ impl Reader<'_> {
             20 => Ok(Value::Bool(false)),
             21 => Ok(Value::Bool(true)),
             22 => Ok(Value::Null),
-            25 if self.lenient => Ok(Value::Float(half_to_f64(u16::from_be_bytes(self.array()?)))),
-            26 if self.lenient => Ok(Value::Float(f64::from(f32::from_bits(u32::from_be_bytes(
-                self.array()?,
-            ))))),
-            27 if self.lenient => Ok(Value::Float(f64::from_bits(u64::from_be_bytes(self.array()?)))),
+            25 if self.lenient => Ok(float(half_to_f64(u16::from_be_bytes(self.array()?)))),
+            26 if self.lenient => Ok(float(f64::from(f32::from_bits(u32::from_be_bytes(self.array()?))))),
+            27 if self.lenient => Ok(float(f64::from_bits(u64::from_be_bytes(self.array()?)))),
             // A two-byte simple value below 32 is not well-formed (RFC 8949 §3.3).
             24 if self.byte()? < 32 => Err(CborError::Malformed.into()),
             28..=31 => Err(CborError::Malformed.into()),
             _ => Err(CborError::Unsupported.into()),
         }
     }
+}
+
+/// A total order on map keys as values (lenient mode): integers and texts,
+/// the keys real documents use, compare directly; any other key by its
+/// deterministic encoding.
+fn key_order(a: &Value, b: &Value) -> core::cmp::Ordering {
+    use core::cmp::Ordering;
+    match (a, b) {
+        (Value::Integer(x), Value::Integer(y)) => i128::from(*x).cmp(&i128::from(*y)),
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        (Value::Integer(_), _) => Ordering::Less,
+        (_, Value::Integer(_)) => Ordering::Greater,
+        (Value::Text(_), _) => Ordering::Less,
+        (_, Value::Text(_)) => Ordering::Greater,
+        _ => encode(a).ok().cmp(&encode(b).ok()),
+    }
+}
+
+/// A float read in lenient mode: every NaN as the one quiet NaN, so that a
+/// NaN's payload bits (meaningless here) cannot make two spellings of one
+/// value or change in a re-encoding.
+fn float(f: f64) -> Value {
+    Value::Float(if f.is_nan() { f64::NAN } else { f })
 }
 
 /// An IEEE 754 half-precision float (RFC 8949 Appendix D).

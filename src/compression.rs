@@ -8,7 +8,7 @@
 //! CMF byte). Inflating is always capped at `Limits::max_inflated_len`.
 
 use alloc::vec::Vec;
-use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use flate2::{Compress, Compression, FlushCompress, Status};
 
 use crate::error::{CompressionError, LimitsError, Result};
 use crate::limits::Limits;
@@ -80,40 +80,43 @@ pub(crate) fn decompress(payload: Vec<u8>, limits: &Limits) -> Result<Vec<u8>> {
     }
 }
 
+/// Inflates a zlib stream (header, Adler-32 checked) into at most `max`
+/// bytes. The output buffer is the decompressor's window (miniz_oxide's
+/// core with a non-wrapping output buffer): no 32 KiB window is set up per
+/// code, and the buffer grows by doubling from about 4× the input, never
+/// past `max + 1` (one byte over tells "exactly max" from "more").
 pub(crate) fn inflate(input: &[u8], max: usize) -> Result<Vec<u8>> {
-    let mut z = Decompress::new(true);
-    // One byte over the cap tells "exactly max" from "more than max".
+    use miniz_oxide::inflate::TINFLStatus;
+    use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
     let cap = max.saturating_add(1);
-    let mut out = Vec::with_capacity(cap.min(input.len().saturating_mul(4)));
+    let mut out = alloc::vec![0u8; cap.min(input.len().saturating_mul(4).max(256))];
+    let mut state = alloc::boxed::Box::<DecompressorOxide>::default();
+    let flags = inflate_flags::TINFL_FLAG_PARSE_ZLIB_HEADER
+        | inflate_flags::TINFL_FLAG_COMPUTE_ADLER32
+        | inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let (mut read, mut written) = (0, 0);
     loop {
-        if out.len() == out.capacity() {
-            if out.capacity() >= cap {
-                return Err(LimitsError::InflatedTooLarge { max }.into());
-            }
-            let grow = out.capacity().max(256).min(cap - out.capacity());
-            out.reserve_exact(grow);
-        }
-        let consumed_before = z.total_in();
-        let produced_before = z.total_out();
-        let rest = &input[usize::try_from(z.total_in()).map_err(|_| CompressionError::Invalid)?..];
-        let status = z
-            .decompress_vec(rest, &mut out, FlushDecompress::None)
-            .map_err(|_| CompressionError::Invalid)?;
+        let (status, consumed, produced) = decompress(&mut state, &input[read..], &mut out, written, flags);
+        read += consumed;
+        written += produced;
         match status {
-            Status::StreamEnd => break,
-            // No progress with room left: the stream is truncated.
-            _ if z.total_in() == consumed_before && z.total_out() == produced_before && out.len() < out.capacity() => {
-                return Err(CompressionError::Invalid.into());
+            TINFLStatus::Done => break,
+            TINFLStatus::HasMoreOutput if out.len() < cap => {
+                let grown = out.len().saturating_mul(2).min(cap);
+                out.resize(grown, 0);
             }
-            _ => {}
+            TINFLStatus::HasMoreOutput => return Err(LimitsError::InflatedTooLarge { max }.into()),
+            // Truncated, corrupt, a bad header or checksum, a preset dictionary.
+            _ => return Err(CompressionError::Invalid.into()),
         }
     }
-    if out.len() > max {
+    if written > max {
         return Err(LimitsError::InflatedTooLarge { max }.into());
     }
-    if z.total_in() != input.len() as u64 {
+    if read != input.len() {
         return Err(CompressionError::TrailingBytes.into());
     }
+    out.truncate(written);
     Ok(out)
 }
 

@@ -163,6 +163,40 @@ pub mod fuzzing {
         Some((rules, again))
     }
 
+    /// The oracles of the `HC1:` decoders (feature `hcert`), on any bytes
+    /// read as CBOR, a COSE_Sign1, a claims set, a certificate and a DSC:
+    /// never a panic; well-formed CBOR re-encodes to bytes that decode and
+    /// encode to the same bytes again; a certificate that reads (alone or
+    /// in a claims set) goes through its JSON form to an equal certificate,
+    /// and one that maps to a credential maps to a valid one. Returns
+    /// whether a certificate was read.
+    #[cfg(feature = "hcert")]
+    pub fn hcert_round_trip(bytes: &[u8]) -> bool {
+        let limits = crate::Limits::DEFAULT;
+        if let Ok(value) = crate::cbor::decode_lenient(bytes, &limits)
+            && let Ok(again) = crate::cbor::encode(&value)
+        {
+            let back = crate::cbor::decode_lenient(&again, &limits).expect("re-encoded CBOR decodes");
+            let third = crate::cbor::encode(&back).expect("decoded CBOR encodes");
+            assert_eq!(third, again, "lenient CBOR does not re-encode to a fixed point");
+        }
+        let _ = crate::hcert::Sign1::parse(bytes, &limits).map(|s| (s.kid(), s.alg()));
+        let _ = crate::hcert::Dsc::from_der(bytes).map(|d| (d.kid(), d.usage().map(<[_]>::len)));
+        let certificate = crate::hcert::Claims::parse(bytes, &limits)
+            .map(|c| c.certificate)
+            .or_else(|_| crate::hcert::HealthCertificate::from_cbor(bytes, &limits));
+        let Ok(certificate) = certificate else {
+            return false;
+        };
+        let json = serde_json::to_string(&certificate).expect("a certificate serializes");
+        let back = crate::hcert::HealthCertificate::from_json(&json).expect("a certificate's JSON reads");
+        assert_eq!(back, certificate, "a certificate changed through its JSON form");
+        if let Ok(credential) = certificate.to_credential() {
+            credential.validate().expect("a mapped credential is valid");
+        }
+        true
+    }
+
     /// A rule set in deterministic CBOR, as bundle field 9 carries it.
     pub fn encode_rules(rules: &crate::RuleSet) -> Vec<u8> {
         let value = crate::rules::to_value(rules).expect("a checked rule set has a CBOR form");

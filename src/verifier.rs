@@ -479,14 +479,14 @@ impl<R: KeyResolver> Verifier<R> {
             .claims
             .iss
             .clone()
-            .or_else(|| opened.dsc.country().map(String::from))
+            .or_else(|| opened.dsc.country.clone())
             .unwrap_or_else(|| certificate.country().into());
         Ok(Verified {
             credential,
             issuer,
-            issuer_name: opened.dsc.common_name().map(String::from),
+            issuer_name: opened.dsc.common_name.clone(),
             warnings,
-            kid: opened.dsc.kid(),
+            kid: opened.dsc.kid,
             issued_at: time(iat)?,
             valid_from: time(iat)?,
             expires_at: time(exp)?,

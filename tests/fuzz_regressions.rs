@@ -150,6 +150,22 @@ fn claims_nbf_equals_iat() {
     assert_reissues(&verified);
 }
 
+/// Well-formed (lenient) CBOR with one map key under two spellings (in
+/// these inputs, a text key whole and in chunks, and 0 or 1 in a short and
+/// a long form): once read as two keys, so that the oracle's deterministic
+/// re-encoding held a duplicate. Now refused as a duplicate key.
+#[cfg(feature = "hcert")]
+#[test]
+fn hcert_duplicate_keys_under_two_spellings() {
+    for name in ["lenient_duplicate_key_spellings_1", "lenient_duplicate_key_spellings_2"] {
+        let bytes = regression("hcert", name);
+        let err = qrcred::hcert::cbor_json(&bytes, &Limits::DEFAULT).expect_err(name);
+        assert_eq!(err.code(), "cbor.duplicate_key", "{name}");
+        let err = qrcred::hcert::HealthCertificate::from_cbor(&bytes, &Limits::DEFAULT).expect_err(name);
+        assert_eq!(err.code(), "cbor.duplicate_key", "{name}");
+    }
+}
+
 /// Every committed input of every target goes through the public API its
 /// target drives without a panic.
 #[test]
@@ -160,6 +176,13 @@ fn every_regression_input_runs_without_panic() {
     }
     for (_, bytes) in regressions("cose") {
         let _ = UnverifiedCode::parse_bytes(bytes, &limits);
+    }
+    #[cfg(feature = "hcert")]
+    for (_, bytes) in regressions("hcert") {
+        let _ = qrcred::hcert::Sign1::parse(&bytes, &limits);
+        let _ = qrcred::hcert::Claims::parse(&bytes, &limits);
+        let _ = qrcred::hcert::HealthCertificate::from_cbor(&bytes, &limits);
+        let _ = qrcred::hcert::Dsc::from_der(&bytes);
     }
     for (_, bytes) in regressions("claims") {
         if let Ok(verified) = verifier().verify(&sign_claims(&bytes), now()) {

@@ -1,5 +1,7 @@
 //! Interoperability with an independent implementation: tests/interop/peer.py
-//! (pycose + cbor2 + base45 + zlib) verifies our codes and issues codes we verify.
+//! (pycose + cbor2 + base45 + zlib) verifies our codes and issues codes we
+//! verify; tests/interop/hcert_peer.py issues `HC1:` codes (ES256 and PS256,
+//! with its own X.509 DSCs from `cryptography`) we verify.
 //!
 //! Keys: the PEM files we write load in OpenSSL and Python's `cryptography`,
 //! and theirs load here.
@@ -315,4 +317,121 @@ fn keys_python_cryptography_writes_load_here() {
     let key = IssuerKey::from_pkcs8_pem(&std::fs::read_to_string(&private).expect("read")).expect("our reader");
     let public = PublicKey::from_spki_pem(&std::fs::read_to_string(&public).expect("read")).expect("our reader");
     mint_and_verify_both_ways(key, public);
+}
+
+/// `HC1:` codes from an independent issuer (tests/interop/hcert_peer.py:
+/// `cryptography` makes the key and the X.509 DSC, pycose signs, cbor2,
+/// zlib and base45 pack), ES256 and PS256: they verify here, and tampered
+/// ones, ones whose DSC may not sign that kind and ones signed outside the
+/// DSC's window are refused.
+#[cfg(feature = "hcert")]
+#[test]
+fn python_hc1_codes_verify_and_tampered_ones_are_refused() {
+    use qrcred::hcert::Dsc;
+    use std::io::Write;
+    if !outside::python("tests/interop.rs: python_hc1_codes_verify_and_tampered_ones_are_refused") {
+        return;
+    }
+    let iat = DateTime::parse_from_rfc3339("2021-07-01T08:00:00Z")
+        .expect("time")
+        .to_utc();
+    let at = iat + TimeDelta::hours(1);
+    let examples = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/test-vectors/third-party/eu-dcc-schema/examples"
+    );
+    let issue = |alg: &str, sample: &str, usage: &str, extra: &[&str]| -> (String, Dsc) {
+        static FILES: AtomicUsize = AtomicUsize::new(0);
+        let pem = format!(
+            "{}/interop-dsc-{}.pem",
+            env!("CARGO_TARGET_TMPDIR"),
+            FILES.fetch_add(1, Ordering::Relaxed)
+        );
+        let (iat_s, exp_s) = (
+            iat.timestamp().to_string(),
+            (iat + TimeDelta::days(365)).timestamp().to_string(),
+        );
+        let json = format!("{examples}/{sample}");
+        let mut args = vec![
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/hcert_peer.py"),
+            "issue",
+            "--alg",
+            alg,
+            "--iat",
+            &iat_s,
+            "--exp",
+            &exp_s,
+            "--cert-json",
+            &json,
+            "--dsc-out",
+            &pem,
+            "--iss",
+            "NL",
+            "--usage",
+            usage,
+        ];
+        args.extend_from_slice(extra);
+        let out = Command::new("python3").args(&args).output().expect("python3");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(3), "{stderr}the interop tests need: {INSTALL}");
+        assert!(out.status.success(), "hcert_peer.py: {stderr}");
+        let dscs = Dsc::from_file_bytes(&std::fs::read(&pem).expect("DSC written")).expect("their DSC loads");
+        let code = String::from_utf8(out.stdout).expect("utf-8").trim().to_owned();
+        (code, dscs.into_iter().next().expect("one DSC"))
+    };
+    let verify = |code: &str, dsc: &Dsc| Verifier::new(TrustStore::new().with_dsc(dsc.clone())).verify(code, at);
+    for alg in ["ES256", "PS256"] {
+        for (sample, usage, kind) in [
+            ("vaccination/simple.json", "vaccination", qrcred::Kind::Vaccination),
+            ("test/simple-naat.json", "test", qrcred::Kind::TestResult),
+            ("recovery/simple.json", "recovery", qrcred::Kind::Recovery),
+        ] {
+            let (code, dsc) = issue(alg, sample, usage, &[]);
+            assert_eq!(dsc.alg().name(), alg);
+            let verified = verify(&code, &dsc).unwrap_or_else(|e| panic!("{alg} {sample}: {e}"));
+            assert_eq!((verified.kind(), verified.issuer()), (kind, "NL"), "{alg} {sample}");
+            let json = std::fs::read_to_string(format!("{examples}/{sample}")).expect("sample");
+            let signed = qrcred::hcert::HealthCertificate::from_json(&json).expect("schema");
+            assert_eq!(verified.health_certificate(), Some(&signed), "{alg} {sample}");
+
+            // One byte of the COSE changed (the signature's last): refused.
+            let cose = qrcred::hcert::inflate(
+                &qrcred::hcert::base45_decode(qrcred::hcert::unprefix(&code).expect("HC1")).expect("b45"),
+                &qrcred::Limits::DEFAULT,
+            )
+            .expect("zlib");
+            let mut tampered = cose.clone();
+            *tampered.last_mut().expect("bytes") ^= 1;
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+            z.write_all(&tampered).expect("zlib");
+            let text = format!("HC1:{}", qrcred::layers::base45_encode(&z.finish().expect("zlib")));
+            assert_eq!(
+                verify(&text, &dsc).expect_err("tampered").code(),
+                "signature.invalid",
+                "{alg}"
+            );
+        }
+        // A DSC for tests only signing a vaccination; one expired before iat.
+        let (code, dsc) = issue(alg, "vaccination/simple.json", "test", &[]);
+        assert_eq!(
+            verify(&code, &dsc).expect_err("usage").code(),
+            "key.kind_not_allowed",
+            "{alg}"
+        );
+        let (before, after) = (
+            (iat - TimeDelta::days(60)).timestamp().to_string(),
+            (iat - TimeDelta::days(30)).timestamp().to_string(),
+        );
+        let (code, dsc) = issue(
+            alg,
+            "vaccination/simple.json",
+            "vaccination",
+            &["--not-before", &before, "--not-after", &after],
+        );
+        assert_eq!(
+            verify(&code, &dsc).expect_err("window").code(),
+            "key.outside_validity",
+            "{alg}"
+        );
+    }
 }

@@ -46,10 +46,13 @@ fn the_webassembly_package_passes_its_javascript_tests() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let reports_path = dir.join("rust-reports.json");
     std::fs::write(&reports_path, serde_json::to_vec(&reports).expect("JSON")).expect("write reports");
+    let hcert_path = dir.join("rust-hcert.json");
+    std::fs::write(&hcert_path, serde_json::to_vec(&hcert_fixture()).expect("JSON")).expect("write HC1 cases");
     let tests = Command::new("node")
         .args(["--test", "--test-reporter=spec"])
         .arg(root.join("bindings/wasm/tests/"))
         .env("QRCRED_RUST_REPORTS", &reports_path)
+        .env("QRCRED_RUST_HCERT", &hcert_path)
         .output()
         .expect("node runs");
     let _ = std::fs::remove_dir_all(&dir);
@@ -64,8 +67,78 @@ fn the_webassembly_package_passes_its_javascript_tests() {
         "every valid/ vector",
         "every bundle/ vector",
         "every rules/ vector",
+        "every EU DCC test code",
         "npm install of the package",
     ] {
         assert!(out.contains(name), "the Node tests did not run \"{name}\":\n{out}");
     }
+}
+
+/// The EU DCC test codes (test-vectors/third-party/dgc-testdata) for the
+/// package: a trust bundle carrying every file's DSC, signed by a test
+/// root, and for each file with a code and a clock the report the Rust
+/// library writes at that clock (labelled in English from the bundle).
+fn hcert_fixture() -> serde_json::Value {
+    use base64::Engine;
+    use chrono::{DateTime, TimeDelta, Utc};
+    use qrcred::hcert::Dsc;
+    use qrcred::{BundleDraft, IssuerKey, TrustState, Verifier};
+    let root_key = IssuerKey::from_seed(&[0xA0; 32]);
+    let issued: DateTime<Utc> = "2021-01-01T00:00:00Z".parse().expect("time");
+    let mut draft = BundleDraft::new(1, issued, TimeDelta::days(3 * 365));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/third-party/dgc-testdata");
+    let mut files = Vec::new();
+    for country in std::fs::read_dir(&dir).expect("dgc-testdata") {
+        let raw = country.expect("entry").path().join("2DCode/raw");
+        for file in std::fs::read_dir(&raw).into_iter().flatten() {
+            files.push(file.expect("entry").path());
+        }
+    }
+    files.sort();
+    let mut cases = Vec::new();
+    for path in files {
+        let case: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
+        let (Some(text), Some(cert), Some(clock)) = (
+            case["PREFIX"].as_str(),
+            case["TESTCTX"]["CERTIFICATE"].as_str(),
+            case["TESTCTX"]["VALIDATIONCLOCK"].as_str(),
+        ) else {
+            continue;
+        };
+        let Some(dsc) = base64::engine::general_purpose::STANDARD
+            .decode(cert)
+            .ok()
+            .and_then(|der| Dsc::from_der(&der).ok())
+        else {
+            continue;
+        };
+        let Ok(now) = DateTime::parse_from_rfc3339(clock) else {
+            continue;
+        };
+        draft.add_dsc(&dsc);
+        let name = path
+            .strip_prefix(&dir)
+            .expect("under dgc-testdata")
+            .display()
+            .to_string();
+        cases.push((name, text.to_owned(), now.with_timezone(&Utc)));
+    }
+    let bundle = draft.sign(&root_key).expect("sign");
+    let reports: Vec<serde_json::Value> = cases
+        .into_iter()
+        .map(|(name, text, now)| {
+            let loaded = TrustState::new(&[*root_key.public_key()]).load(&bundle, now).expect("load");
+            let labels = Labels::new(Some(&loaded), Some("en"));
+            let report = match Verifier::new(&loaded).verify(&text, now) {
+                Ok(v) => serde_json::to_value(ValidReport::new(&v, &labels)),
+                Err(e) => serde_json::to_value(RefusedReport::new(&e, &labels)),
+            };
+            serde_json::json!({ "name": name, "text": text, "now_ms": now.timestamp_millis(), "report": report.expect("JSON") })
+        })
+        .collect();
+    serde_json::json!({
+        "root_pem": root_key.public_key().to_spki_pem().expect("PEM"),
+        "bundle_hex": hex::encode(&bundle),
+        "cases": reports,
+    })
 }

@@ -25,7 +25,7 @@ out="$here/pkg"
 features=()
 if [ "${1:-}" = "--verify-only" ]; then
   out="$here/pkg-verify-only"
-  features=(--no-default-features)
+  features=(--no-default-features --features hcert)
 elif [ $# -gt 0 ]; then
   echo "usage: bash bindings/wasm/build.sh [--verify-only]" >&2
   exit 2

@@ -26,6 +26,10 @@
 //!   rule sets, pretty, and the malformed cases' texts) and as CBOR
 //!   (`.cbor`: bundle field 9).
 //!
+//! - For `hcert/`: from each file of the EU DCC test data
+//!   (`test-vectors/third-party/dgc-testdata/`), its `COSE` bytes, the
+//!   claims inside them, its `CBOR` and its DSC (`TESTCTX.CERTIFICATE`, DER).
+//!
 //! A seed whose bytes another seed of its target already has is left out.
 
 use std::collections::HashSet;
@@ -40,7 +44,7 @@ use qrcred::{
 };
 use qrcred_fuzz::{ISSUER, bundle_root, bundle_state, issued_at, issuer_key, now, sign_claims, verifier};
 
-const TARGETS: [&str; 7] = ["text", "cose", "claims", "verifier", "scan", "bundle", "rules"];
+const TARGETS: [&str; 8] = ["text", "cose", "claims", "verifier", "scan", "bundle", "rules", "hcert"];
 
 /// The seed directories, and the bytes each already has.
 struct Seeds {
@@ -98,6 +102,8 @@ fn main() {
         decided += add_rules(&mut seeds, &format!("vector_rules_{}", stem(&path)), &read(&path));
     }
     assert!(decided > 0, "no rules vector has a rule set that reads");
+    let hcert = add_hcert(&mut seeds, &fuzz.join("../test-vectors/third-party/dgc-testdata"));
+    assert!(hcert > 100, "the EU DCC test data gave {hcert} certificates");
     for (name, text) in [("short", "QC1:"), ("sample", sample_text.as_str())] {
         for px in [1, 2] {
             seeds.add("scan", &format!("{name}_{px}px.frame"), &frame(text, px));
@@ -259,4 +265,79 @@ fn from_hex(hex: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
         .collect()
+}
+
+/// The `hcert/` seeds of every EU DCC test file under `dir` (recursively);
+/// returns how many of them hold a certificate that reads.
+fn add_hcert(seeds: &mut Seeds, dir: &Path) -> usize {
+    let mut read = 0;
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir).expect("dgc-testdata").map(|e| e.expect("entry").path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            read += add_hcert(seeds, &path);
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let case: serde_json::Value = serde_json::from_str(&read_lossy(&path)).expect("json");
+        let name = path
+            .strip_prefix(dir.ancestors().find(|a| a.ends_with("dgc-testdata")).expect("root"))
+            .expect("under the root")
+            .to_string_lossy()
+            .replace(['/', '.'], "_");
+        let hex = |field: &str| case[field].as_str().and_then(hex_bytes);
+        if let Some(cose) = hex("COSE") {
+            if let Ok(sign1) = qrcred::hcert::Sign1::parse(&cose, &Limits::DEFAULT) {
+                let payload = sign1.unverified_payload().to_vec();
+                read += usize::from(qrcred::hcert::Claims::parse(&payload, &Limits::DEFAULT).is_ok());
+                seeds.add("hcert", &format!("{name}_claims.cbor"), &payload);
+            }
+            seeds.add("hcert", &format!("{name}_cose.cbor"), &cose);
+        }
+        if let Some(cbor) = hex("CBOR") {
+            seeds.add("hcert", &format!("{name}_cbor.cbor"), &cbor);
+        }
+        if let Some(der) = case["TESTCTX"]["CERTIFICATE"].as_str().and_then(from_base64) {
+            seeds.add("hcert", &format!("{name}_dsc.der"), &der);
+        }
+    }
+    read
+}
+
+/// A file as text, invalid UTF-8 replaced (every test file is UTF-8).
+fn read_lossy(path: &Path) -> String {
+    String::from_utf8_lossy(&fs::read(path).expect("read")).into_owned()
+}
+
+/// Hex digits (either case) to bytes; `None` for anything else.
+fn hex_bytes(text: &str) -> Option<Vec<u8>> {
+    let digits = text.as_bytes();
+    if digits.is_empty() || digits.len() % 2 != 0 {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect()
+}
+
+/// Standard base64 (with padding) to bytes; `None` for anything else.
+fn from_base64(text: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in text.bytes() {
+        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }

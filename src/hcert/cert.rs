@@ -140,39 +140,43 @@ const MAX_TEXT: usize = 80;
 /// Longest value-set code or other short field this reader keeps.
 const MAX_CODE: usize = 80;
 
-/// The fields of one CBOR map, looked up by name.
-struct Fields<'v> {
-    entries: &'v [(Value, Value)],
+/// The fields of one CBOR map, each taken out (moved) by name, once.
+struct Fields {
+    entries: Vec<(Value, Value)>,
 }
 
 fn schema(field: &'static str) -> crate::error::Error {
     HcertError::Schema { field }.into()
 }
 
-impl<'v> Fields<'v> {
-    fn of(value: &'v Value, path: &'static str) -> Result<Fields<'v>> {
+impl Fields {
+    fn of(value: Value, path: &'static str) -> Result<Fields> {
         match value {
             Value::Map(entries) => Ok(Fields { entries }),
             _ => Err(schema(path)),
         }
     }
 
-    fn get(&self, name: &str) -> Option<&'v Value> {
-        self.entries
-            .iter()
-            .find(|(k, _)| matches!(k, Value::Text(t) if t == name))
-            .map(|(_, v)| v)
+    /// The value of `name`, moved out (a second take finds it absent).
+    fn take(&mut self, name: &str) -> Option<Value> {
+        let entry = self
+            .entries
+            .iter_mut()
+            .find(|(k, _)| matches!(k, Value::Text(t) if t == name))?;
+        // The key goes too, so that the field reads as absent afterwards.
+        entry.0 = Value::Null;
+        Some(core::mem::replace(&mut entry.1, Value::Null))
     }
 
-    fn text(&self, name: &str, field: &'static str, max: usize) -> Result<Option<String>> {
-        match self.get(name) {
+    fn text(&mut self, name: &str, field: &'static str, max: usize) -> Result<Option<String>> {
+        match self.take(name) {
             None => Ok(None),
-            Some(Value::Text(t)) if t.chars().count() <= max => Ok(Some(t.clone())),
+            Some(Value::Text(t)) if t.len() <= max || t.chars().count() <= max => Ok(Some(t)),
             Some(_) => Err(schema(field)),
         }
     }
 
-    fn required(&self, name: &str, field: &'static str, max: usize) -> Result<String> {
+    fn required(&mut self, name: &str, field: &'static str, max: usize) -> Result<String> {
         self.text(name, field, max)?.ok_or_else(|| schema(field))
     }
 }
@@ -187,14 +191,14 @@ impl HealthCertificate {
     /// Reads and checks a certificate (the value of claim -260 → 1)
     /// against the schema's rules: the required fields and their types,
     /// lengths and formats, and exactly one entry in exactly one group.
-    pub(crate) fn from_value(value: &Value) -> Result<HealthCertificate> {
-        let top = Fields::of(value, "hcert")?;
+    pub(crate) fn from_value(value: Value) -> Result<HealthCertificate> {
+        let mut top = Fields::of(value, "hcert")?;
         let ver = top.required("ver", "ver", 16)?;
         if !semver(&ver) {
             return Err(schema("ver"));
         }
         let legacy = legacy(&ver);
-        let nam = Names::from_fields(&Fields::of(top.get("nam").ok_or_else(|| schema("nam"))?, "nam")?)?;
+        let nam = Names::from_fields(&mut Fields::of(top.take("nam").ok_or_else(|| schema("nam"))?, "nam")?)?;
         let mut dob = top.required("dob", "dob", 32)?;
         if legacy {
             dob = without_midnight(&dob);
@@ -204,7 +208,7 @@ impl HealthCertificate {
         }
         let mut groups = Vec::new();
         for (name, field) in [("v", "v"), ("t", "t"), ("r", "r")] {
-            match top.get(name) {
+            match top.take(name) {
                 None => {}
                 Some(Value::Null) if legacy => {}
                 Some(Value::Array(items)) if !items.is_empty() => {
@@ -215,10 +219,10 @@ impl HealthCertificate {
                 Some(_) => return Err(schema(field)),
             }
         }
-        let [(group, item)] = groups.as_slice() else {
+        let Ok([(group, item)]) = <[(&str, Value); 1]>::try_from(groups) else {
             return Err(HcertError::EntryCount.into());
         };
-        let entry = match *group {
+        let entry = match group {
             "v" => Entry::Vaccination(VaccinationEntry::from_value(item, legacy)?),
             "t" => Entry::Test(TestEntry::from_value(item)?),
             _ => Entry::Recovery(RecoveryEntry::from_value(item, legacy)?),
@@ -230,7 +234,7 @@ impl HealthCertificate {
     /// examples and the test data's `JSON` fields are written).
     pub fn from_json(json: &str) -> Result<HealthCertificate> {
         let value: Value = serde_json::from_str(json).map_err(|_| schema("hcert"))?;
-        HealthCertificate::from_value(&value)
+        HealthCertificate::from_value(value)
     }
 
     /// The entry's unique certificate identifier (UVCI).
@@ -316,8 +320,8 @@ impl HealthCertificate {
 }
 
 impl Names {
-    fn from_fields(f: &Fields<'_>) -> Result<Names> {
-        let icao = |name: &str, field: &'static str| -> Result<Option<String>> {
+    fn from_fields(f: &mut Fields) -> Result<Names> {
+        let icao = |f: &mut Fields, name: &str, field: &'static str| -> Result<Option<String>> {
             let value = f.text(name, field, MAX_TEXT)?;
             match value {
                 Some(v) if !v.bytes().all(|b| b.is_ascii_uppercase() || b == b'<') => Err(schema(field)),
@@ -326,9 +330,9 @@ impl Names {
         };
         let names = Names {
             family: f.text("fn", "nam.fn", MAX_TEXT)?,
-            family_icao: icao("fnt", "nam.fnt")?,
+            family_icao: icao(f, "fnt", "nam.fnt")?,
             given: f.text("gn", "nam.gn", MAX_TEXT)?,
-            given_icao: icao("gnt", "nam.gnt")?,
+            given_icao: icao(f, "gnt", "nam.gnt")?,
         };
         if names.family_icao.is_none() && names.given_icao.is_none() {
             return Err(schema("nam.fnt"));
@@ -358,8 +362,8 @@ impl Names {
 }
 
 impl VaccinationEntry {
-    fn from_value(value: &Value, legacy: bool) -> Result<VaccinationEntry> {
-        let f = Fields::of(value, "v")?;
+    fn from_value(value: Value, legacy: bool) -> Result<VaccinationEntry> {
+        let mut f = Fields::of(value, "v")?;
         let mut dt = f.required("dt", "v.dt", 32)?;
         if legacy {
             dt = without_midnight(&dt);
@@ -372,10 +376,10 @@ impl VaccinationEntry {
             vp: f.required("vp", "v.vp", MAX_CODE)?,
             mp: f.required("mp", "v.mp", MAX_CODE)?,
             ma: f.required("ma", "v.ma", MAX_CODE)?,
-            dn: dose(f.get("dn"), "v.dn")?,
-            sd: dose(f.get("sd"), "v.sd")?,
+            dn: dose(f.take("dn"), "v.dn")?,
+            sd: dose(f.take("sd"), "v.sd")?,
             dt,
-            co: country(&f, "v.co")?,
+            co: country(&mut f, "v.co")?,
             is: f.required("is", "v.is", MAX_TEXT)?,
             ci: f.required("ci", "v.ci", MAX_TEXT)?,
         })
@@ -383,8 +387,8 @@ impl VaccinationEntry {
 }
 
 impl TestEntry {
-    fn from_value(value: &Value) -> Result<TestEntry> {
-        let f = Fields::of(value, "t")?;
+    fn from_value(value: Value) -> Result<TestEntry> {
+        let mut f = Fields::of(value, "t")?;
         let sc = f.required("sc", "t.sc", 40)?;
         if instant(&sc).is_none() {
             return Err(schema("t.sc"));
@@ -397,7 +401,7 @@ impl TestEntry {
             sc,
             tr: f.required("tr", "t.tr", MAX_CODE)?,
             tc: f.text("tc", "t.tc", MAX_TEXT)?,
-            co: country(&f, "t.co")?,
+            co: country(&mut f, "t.co")?,
             is: f.required("is", "t.is", MAX_TEXT)?,
             ci: f.required("ci", "t.ci", MAX_TEXT)?,
         })
@@ -405,9 +409,9 @@ impl TestEntry {
 }
 
 impl RecoveryEntry {
-    fn from_value(value: &Value, legacy: bool) -> Result<RecoveryEntry> {
-        let f = Fields::of(value, "r")?;
-        let day = |name: &str, field: &'static str| -> Result<String> {
+    fn from_value(value: Value, legacy: bool) -> Result<RecoveryEntry> {
+        let mut f = Fields::of(value, "r")?;
+        let day = |f: &mut Fields, name: &str, field: &'static str| -> Result<String> {
             let mut d = f.required(name, field, 32)?;
             if legacy {
                 d = without_midnight(&d);
@@ -416,20 +420,20 @@ impl RecoveryEntry {
         };
         Ok(RecoveryEntry {
             tg: f.required("tg", "r.tg", MAX_CODE)?,
-            fr: day("fr", "r.fr")?,
-            co: country(&f, "r.co")?,
+            fr: day(&mut f, "fr", "r.fr")?,
+            co: country(&mut f, "r.co")?,
             is: f.required("is", "r.is", MAX_TEXT)?,
-            df: day("df", "r.df")?,
-            du: day("du", "r.du")?,
+            df: day(&mut f, "df", "r.df")?,
+            du: day(&mut f, "du", "r.du")?,
             ci: f.required("ci", "r.ci", MAX_TEXT)?,
         })
     }
 }
 
 /// `dn` and `sd`: an integer of at least 1.
-fn dose(value: Option<&Value>, field: &'static str) -> Result<u32> {
+fn dose(value: Option<Value>, field: &'static str) -> Result<u32> {
     match value {
-        Some(Value::Integer(i)) => u32::try_from(i128::from(*i))
+        Some(Value::Integer(i)) => u32::try_from(i128::from(i))
             .ok()
             .filter(|n| *n >= 1)
             .ok_or_else(|| schema(field)),
@@ -438,7 +442,7 @@ fn dose(value: Option<&Value>, field: &'static str) -> Result<u32> {
 }
 
 /// `co`: the schema's `[A-Z]{1,10}` (an ISO 3166 code in practice).
-fn country(f: &Fields<'_>, field: &'static str) -> Result<String> {
+fn country(f: &mut Fields, field: &'static str) -> Result<String> {
     let co = f.required("co", field, 10)?;
     if co.is_empty() || !co.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(schema(field));

@@ -331,7 +331,7 @@ impl Claims {
         if exp <= iat {
             return Err(ClaimsError::InvalidWindow.into());
         }
-        let certificate = HealthCertificate::from_value(hcert_value(&claims)?)?;
+        let certificate = HealthCertificate::from_value(take_hcert(claims)?)?;
         Ok(Claims {
             iss,
             iat,
@@ -347,6 +347,22 @@ fn hcert_value(claims: &[(Value, Value)]) -> Result<&Value> {
         return Err(malformed("hcert"));
     };
     entry(container, 1).ok_or_else(|| malformed("hcert"))
+}
+
+/// The value under -260 → 1, moved out of the claims.
+fn take_hcert(claims: Vec<(Value, Value)>) -> Result<Value> {
+    let container = claims
+        .into_iter()
+        .find(|(k, _)| label(k) == Some(HCERT_CLAIM_KEY.into()))
+        .map(|(_, v)| v);
+    let Some(Value::Map(container)) = container else {
+        return Err(malformed("hcert"));
+    };
+    container
+        .into_iter()
+        .find(|(k, _)| label(k) == Some(1))
+        .map(|(_, v)| v)
+        .ok_or_else(|| malformed("hcert"))
 }
 
 /// The certificate under -260 → 1 of payload bytes, as JSON, unchecked
@@ -368,7 +384,7 @@ impl HealthCertificate {
     /// Reads and checks a certificate given alone as CBOR (the value of
     /// claim -260 → 1).
     pub fn from_cbor(bytes: &[u8], limits: &Limits) -> Result<HealthCertificate> {
-        HealthCertificate::from_value(&cbor::decode_lenient(bytes, limits)?)
+        HealthCertificate::from_value(cbor::decode_lenient(bytes, limits)?)
     }
 }
 
@@ -376,8 +392,18 @@ impl HealthCertificate {
 /// Certificate whose window and key usage admit it.
 pub(crate) struct Opened {
     pub claims: Claims,
-    pub dsc: Dsc,
+    /// The DSC that verified: its kid, algorithm, subject country and common name.
+    pub dsc: Signer,
     pub signature: Vec<u8>,
+}
+
+/// What a verified code reports of the DSC that signed it (not the
+/// certificate itself: no copy of its DER per code).
+pub(crate) struct Signer {
+    pub kid: Kid,
+    pub alg: Alg,
+    pub country: Option<String>,
+    pub common_name: Option<String>,
 }
 
 impl Opened {
@@ -395,7 +421,7 @@ impl Opened {
             out
         };
         let certificate = &self.claims.certificate;
-        let signed = match self.dsc.alg() {
+        let signed = match self.dsc.alg {
             Alg::Es256 => &self.signature[..self.signature.len() / 2],
             Alg::Ps256 => &self.signature[..],
         };
@@ -454,7 +480,12 @@ pub(crate) fn open(text: &str, resolver: &impl KeyResolver, limits: &Limits) -> 
             None => {
                 return Ok(Opened {
                     claims,
-                    dsc: dsc.clone(),
+                    dsc: Signer {
+                        kid: dsc.kid(),
+                        alg: dsc.alg(),
+                        country: dsc.country().map(String::from),
+                        common_name: dsc.common_name().map(String::from),
+                    },
                     signature: sign1.signature,
                 });
             }
