@@ -72,7 +72,11 @@ pub(crate) fn sign(payload: Vec<u8>, key: &IssuerKey, document: Document) -> Res
 /// The Sig_structure `["Signature1", protected, external_aad, payload]`
 /// (RFC 9052 §4.4), with the document kind's `external_aad`.
 fn sig_structure(protected: &[u8], document: Document, payload: &[u8]) -> Vec<u8> {
-    let aad = document.external_aad();
+    sig_structure_with_aad(protected, document.external_aad(), payload)
+}
+
+/// The Sig_structure with any `external_aad` (`HC1:` codes have none).
+pub(crate) fn sig_structure_with_aad(protected: &[u8], aad: &[u8], payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(24 + protected.len() + aad.len() + payload.len());
     out.push(0x84); // array(4)
     out.push(0x6A); // text(10)

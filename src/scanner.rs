@@ -56,6 +56,11 @@ pub struct ScannerOptions {
     /// A plain trust list, beside or instead of a bundle.
     #[serde(default)]
     trust: Vec<TrustEntry>,
+    /// Document Signer Certificates for `HC1:` codes (feature `hcert`),
+    /// beside or instead of a bundle's: each a PEM text of one or more
+    /// certificates.
+    #[serde(default)]
+    dscs: Vec<String>,
     /// A local rule set (its JSON form), instead of the bundle's.
     #[serde(default)]
     rules: Option<serde_json::Value>,
@@ -325,6 +330,16 @@ impl Scanner {
         let mut store = TrustStore::new();
         for entry in &options.trust {
             store.add(entry.to_trusted_key()?);
+        }
+        #[cfg(feature = "hcert")]
+        for pem in &options.dscs {
+            for dsc in crate::hcert::Dsc::from_pem(pem)? {
+                store.add_dsc(dsc);
+            }
+        }
+        #[cfg(not(feature = "hcert"))]
+        if !options.dscs.is_empty() {
+            return Err(invalid("dscs need the hcert feature, which this build lacks"));
         }
         let local_rules = options.rules()?;
         let mut roots = Vec::new();

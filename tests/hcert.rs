@@ -341,6 +341,15 @@ fn check_readme(table: &str) {
     }
 }
 
+/// A file's code, its DSC and its clock.
+fn parts(case: &Value) -> (&str, Dsc, DateTime<Utc>) {
+    (
+        text(case, "PREFIX").expect("PREFIX"),
+        dsc(case).expect("dsc"),
+        clock(case).expect("clock"),
+    )
+}
+
 fn case(name: &str) -> Value {
     cases()
         .into_iter()
@@ -352,11 +361,7 @@ fn case(name: &str) -> Value {
 #[test]
 fn an_eu_code_verifies_into_the_model() {
     let at = case("AT/1.json");
-    let (text, dsc, now) = (
-        text(&at, "PREFIX").expect("PREFIX"),
-        dsc(&at).expect("dsc"),
-        clock(&at).expect("clock"),
-    );
+    let (text, dsc, now) = parts(&at);
     assert_eq!(dsc.country(), Some("AT"));
     let verified = Verifier::new(TrustStore::new().with_dsc(dsc.clone()))
         .verify(text, now)
@@ -451,11 +456,7 @@ fn batch_and_single_verdicts_agree() {
 #[test]
 fn truncated_and_altered_codes_are_refused() {
     let at = case("AT/1.json");
-    let (text, dsc, now) = (
-        text(&at, "PREFIX").expect("PREFIX"),
-        dsc(&at).expect("dsc"),
-        clock(&at).expect("clock"),
-    );
+    let (text, dsc, now) = parts(&at);
     let verifier = Verifier::new(TrustStore::new().with_dsc(dsc));
     let mut codes = BTreeMap::new();
     for end in 0..text.len() {
@@ -558,11 +559,7 @@ fn a_trust_bundle_carries_dscs_and_revokes_by_eu_hashes() {
     use qrcred::{BundleDraft, DccHash, KeyState, RevocationId, TrustState};
     use sha2::Digest;
     let at1 = case("AT/1.json");
-    let (text, dsc, now) = (
-        text(&at1, "PREFIX").expect("PREFIX"),
-        dsc(&at1).expect("dsc"),
-        clock(&at1).expect("clock"),
-    );
+    let (text, dsc, now) = parts(&at1);
     let root = qrcred::IssuerKey::from_seed(&[0xA0; 32]);
     let load = |draft: &BundleDraft| {
         let bytes = draft.sign(&root).expect("sign");

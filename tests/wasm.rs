@@ -68,6 +68,7 @@ fn the_webassembly_package_passes_its_javascript_tests() {
         "every bundle/ vector",
         "every rules/ vector",
         "every EU DCC test code",
+        "DSCs as PEM (options.dscs)",
         "npm install of the package",
     ] {
         assert!(out.contains(name), "the Node tests did not run \"{name}\":\n{out}");
@@ -121,19 +122,36 @@ fn hcert_fixture() -> serde_json::Value {
             .expect("under dgc-testdata")
             .display()
             .to_string();
-        cases.push((name, text.to_owned(), now.with_timezone(&Utc)));
+        let lines: Vec<&str> = cert
+            .as_bytes()
+            .chunks(64)
+            .map(|line| std::str::from_utf8(line).expect("base64 is ASCII"))
+            .collect();
+        let pem = format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            lines.join("\n")
+        );
+        cases.push((name, text.to_owned(), now.with_timezone(&Utc), pem));
     }
     let bundle = draft.sign(&root_key).expect("sign");
     let reports: Vec<serde_json::Value> = cases
         .into_iter()
-        .map(|(name, text, now)| {
-            let loaded = TrustState::new(&[*root_key.public_key()]).load(&bundle, now).expect("load");
+        .map(|(name, text, now, pem)| {
+            let loaded = TrustState::new(&[*root_key.public_key()])
+                .load(&bundle, now)
+                .expect("load");
             let labels = Labels::new(Some(&loaded), Some("en"));
             let report = match Verifier::new(&loaded).verify(&text, now) {
                 Ok(v) => serde_json::to_value(ValidReport::new(&v, &labels)),
                 Err(e) => serde_json::to_value(RefusedReport::new(&e, &labels)),
             };
-            serde_json::json!({ "name": name, "text": text, "now_ms": now.timestamp_millis(), "report": report.expect("JSON") })
+            serde_json::json!({
+                "name": name,
+                "text": text,
+                "now_ms": now.timestamp_millis(),
+                "dsc_pem": pem,
+                "report": report.expect("JSON"),
+            })
         })
         .collect();
     serde_json::json!({

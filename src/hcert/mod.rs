@@ -250,38 +250,13 @@ impl Sign1 {
 
     /// `Sig_structure` (RFC 9052 §4.4): `["Signature1", protected, h'', payload]`.
     fn to_be_signed(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.protected.len() + self.payload.len() + 24);
-        out.push(0x84);
-        out.push(0x6a);
-        out.extend_from_slice(b"Signature1");
-        bstr(&mut out, &self.protected);
-        out.push(0x40);
-        bstr(&mut out, &self.payload);
-        out
+        crate::cose::sig_structure_with_aad(&self.protected, &[], &self.payload)
     }
 
     /// Whether the signature verifies under `dsc`'s key.
     pub fn verifies_with(&self, dsc: &Dsc) -> bool {
         dsc.verifies(self.alg, &self.to_be_signed(), &self.signature)
     }
-}
-
-/// A byte string's head and bytes.
-fn bstr(out: &mut Vec<u8>, bytes: &[u8]) {
-    let len = bytes.len() as u64;
-    match len {
-        0..=23 => out.push(0x40 | len as u8),
-        24..=0xff => out.extend_from_slice(&[0x58, len as u8]),
-        0x100..=0xffff => {
-            out.push(0x59);
-            out.extend_from_slice(&(len as u16).to_be_bytes());
-        }
-        _ => {
-            out.push(0x5a);
-            out.extend_from_slice(&(len as u32).to_be_bytes());
-        }
-    }
-    out.extend_from_slice(bytes);
 }
 
 /// The CWT claims of an `HC1:` code.

@@ -87,7 +87,7 @@ void qrcred_scanner_free(qrcred_scanner *scanner);
 void qrcred_issuer_free(qrcred_issuer *issuer);
 
 // Opens a scanner from `options_json` (NUL-terminated; NULL for none: the
-// JSON options of SPEC.md's scanner, `{"roots", "trust", "rules",
+// JSON options of SPEC.md's scanner, `{"roots", "trust", "dscs", "rules",
 // "clock_skew_seconds", "limits", "stale"}`), a trust bundle and a
 // persisted state (each NULL for none), loading the bundle at
 // `now_unix_ms`. On `QRCRED_OK`, `*out` is the scanner; otherwise

@@ -412,15 +412,18 @@ impl Verifier {
     /// (PublicKey, issuer) pairs, or dicts `{"public_key", "issuer",
     /// "display_name", "valid_from", "valid_until", "kinds"}`; `rules` a
     /// rule set (dict or JSON text) for `decide`.
+    /// `dscs` are Document Signer Certificates for `HC1:` codes (EU DCC /
+    /// WHO GDHCN), each a PEM text (str) of one or more.
     /// `clock_skew` (a timedelta, default 5 minutes) and `limits` (a dict
     /// of `max_text_len`, `max_inflated_len`, `max_cbor_depth`,
     /// `max_cbor_items`, ...) replace the defaults.
     #[new]
-    #[pyo3(signature = (trust=None, rules=None, *, clock_skew=None, limits=None))]
+    #[pyo3(signature = (trust=None, rules=None, *, dscs=None, clock_skew=None, limits=None))]
     fn new(
         py: Python<'_>,
         trust: Option<&Bound<'_, PyAny>>,
         rules: Option<&Bound<'_, PyAny>>,
+        dscs: Option<Vec<String>>,
         clock_skew: Option<&Bound<'_, PyAny>>,
         limits: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Verifier> {
@@ -430,7 +433,7 @@ impl Verifier {
                 entries.push(trust_entry(py, &item?)?);
             }
         }
-        let mut options = serde_json::json!({ "trust": entries });
+        let mut options = serde_json::json!({ "trust": entries, "dscs": dscs.unwrap_or_default() });
         settings(py, &mut options, rules, clock_skew, limits, None, false)?;
         open(py, &options, None, None, Utc::now())
     }

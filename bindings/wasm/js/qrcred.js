@@ -99,7 +99,7 @@ function refused(code, message) {
   return { valid: false, error: { code, message } };
 }
 
-const SCANNER_OPTIONS = new Set(['bundle', 'root', 'roots', 'state', 'rules', 'trust', 'clockSkewSeconds', 'limits', 'stale', 'now']);
+const SCANNER_OPTIONS = new Set(['bundle', 'root', 'roots', 'state', 'rules', 'trust', 'dscs', 'clockSkewSeconds', 'limits', 'stale', 'now']);
 
 /**
  * A door scanner: the keys it trusts (a signed trust bundle checked against
@@ -122,6 +122,8 @@ export class Scanner {
    * @param {Uint8Array} [options.state] the bytes `state()` returned last time
    * @param {object|string} [options.rules] a local entry rule set (an object, or its JSON text), instead of the bundle's
    * @param {object[]} [options.trust] a plain trust list: `{public_key (hex or PEM), issuer, display_name?, valid_from?, valid_until?, kinds?}`
+   * @param {string[]} [options.dscs] Document Signer Certificates for `HC1:` codes, each a PEM text of one or more
+   *   (a bundle's DSCs count too)
    * @param {number} [options.clockSkewSeconds] default 300
    * @param {object} [options.limits] limits replacing the defaults (`max_text_len`, ...)
    * @param {{graceSeconds: number, refuse: boolean}} [options.stale] stale-trust policy (default: warn)
@@ -140,6 +142,7 @@ export class Scanner {
     const json = jsonOf({
       roots,
       trust: options.trust ?? [],
+      dscs: options.dscs ?? [],
       rules: typeof options.rules === 'string' ? undefined : options.rules,
       rules_json: typeof options.rules === 'string' ? options.rules : undefined,
       clock_skew_seconds: options.clockSkewSeconds,

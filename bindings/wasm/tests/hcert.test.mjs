@@ -9,13 +9,17 @@ import { readFileSync } from 'node:fs';
 import { Scanner } from '../pkg/qrcred.js';
 import { hex } from './support.mjs';
 
-test('every EU DCC test code: the same report as the Rust library', (t) => {
+/** The cases tests/wasm.rs wrote, or null (the test skips) outside it. */
+function fixtureOf(t) {
   const path = process.env.QRCRED_RUST_HCERT;
-  if (!path) {
-    t.skip('QRCRED_RUST_HCERT is not set: run through cargo test --test wasm');
-    return;
-  }
-  const fixture = JSON.parse(readFileSync(path, 'utf8'));
+  if (path) return JSON.parse(readFileSync(path, 'utf8'));
+  t.skip('QRCRED_RUST_HCERT is not set: run through cargo test --test wasm');
+  return null;
+}
+
+test('every EU DCC test code: the same report as the Rust library', (t) => {
+  const fixture = fixtureOf(t);
+  if (!fixture) return;
   const bundle = hex(fixture.bundle_hex);
   let valid = 0;
   for (const c of fixture.cases) {
@@ -31,4 +35,20 @@ test('every EU DCC test code: the same report as the Rust library', (t) => {
   }
   assert.ok(fixture.cases.length > 100, `${fixture.cases.length} cases`);
   assert.ok(valid > 50, `${valid} valid`);
+});
+
+test('DSCs as PEM (options.dscs) verify as a bundle\'s do', (t) => {
+  const fixture = fixtureOf(t);
+  if (!fixture) return;
+  let compared = 0;
+  for (const c of fixture.cases) {
+    const scanner = new Scanner({ dscs: [c.dsc_pem] });
+    const report = scanner.verify(c.text, c.now_ms, { lang: 'en' });
+    // The bundle's labels are the built-in English ones, so the reports are equal.
+    assert.deepEqual(report, c.report, c.name);
+    compared++;
+    scanner.free();
+  }
+  assert.ok(compared > 100);
+  assert.throws(() => new Scanner({ dscs: ['not a PEM'] }), (e) => e.code === 'hcert.certificate');
 });

@@ -74,6 +74,7 @@ class Verifier:
         trust: Optional[Iterable[TrustEntry]] = None,
         rules: Optional[Json] = None,
         *,
+        dscs: Optional[Sequence[str]] = None,
         clock_skew: Optional[timedelta] = None,
         limits: Optional[Mapping[str, int]] = None,
     ) -> None: ...

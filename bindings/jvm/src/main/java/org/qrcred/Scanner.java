@@ -14,7 +14,7 @@ public final class Scanner implements AutoCloseable {
     }
 
     /**
-     * A scanner from JSON options ({@code {"roots", "trust", "rules",
+     * A scanner from JSON options ({@code {"roots", "trust", "dscs", "rules",
      * "clock_skew_seconds", "limits", "stale"}}, or null), a trust bundle and
      * a persisted state (each null for none), the bundle loaded at {@code nowMs}.
      */
