@@ -336,9 +336,9 @@ impl Reader<'_> {
         // in chunks): there keys are compared as values, so that no key can
         // appear twice under two spellings.
         let duplicate = if self.lenient {
-            let mut values: Vec<&Value> = entries.iter().map(|(k, _)| k).collect();
-            values.sort_unstable_by(|a, b| key_order(a, b));
-            values.windows(2).any(|w| key_order(w[0], w[1]).is_eq())
+            let mut values: Vec<ValueKey<'_>> = entries.iter().map(|(k, _)| ValueKey::of(k)).collect();
+            values.sort_unstable();
+            values.windows(2).any(|w| w[0] == w[1])
         } else {
             keys.sort_unstable();
             keys.windows(2).any(|w| w[0] == w[1])
@@ -369,19 +369,25 @@ impl Reader<'_> {
     }
 }
 
-/// A total order on map keys as values (lenient mode): integers and texts,
-/// the keys real documents use, compare directly; any other key by its
-/// deterministic encoding.
-fn key_order(a: &Value, b: &Value) -> core::cmp::Ordering {
-    use core::cmp::Ordering;
-    match (a, b) {
-        (Value::Integer(x), Value::Integer(y)) => i128::from(*x).cmp(&i128::from(*y)),
-        (Value::Text(x), Value::Text(y)) => x.cmp(y),
-        (Value::Integer(_), _) => Ordering::Less,
-        (_, Value::Integer(_)) => Ordering::Greater,
-        (Value::Text(_), _) => Ordering::Less,
-        (_, Value::Text(_)) => Ordering::Greater,
-        _ => encode(a).ok().cmp(&encode(b).ok()),
+/// A map key as a value, for telling keys apart in lenient mode: integers
+/// and texts, the keys real documents use, compare directly (integers
+/// first); any other key by its deterministic encoding, computed once per
+/// key before sorting, so that a hostile map of large keys costs one
+/// encoding each rather than one per comparison.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum ValueKey<'v> {
+    Int(i128),
+    Text(&'v str),
+    Other(Option<Vec<u8>>),
+}
+
+impl<'v> ValueKey<'v> {
+    fn of(key: &'v Value) -> Self {
+        match key {
+            Value::Integer(i) => ValueKey::Int(i128::from(*i)),
+            Value::Text(t) => ValueKey::Text(t),
+            other => ValueKey::Other(encode(other).ok()),
+        }
     }
 }
 

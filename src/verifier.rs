@@ -160,11 +160,12 @@ pub struct Verified {
 enum Origin {
     /// A `QC1:` code: its COSE signature, for the id of a code without a `cti`.
     Code { signature: [u8; 64] },
-    /// An `HC1:` code: the certificate and its three EU revocation ids.
+    /// An `HC1:` code: the certificate and the part of its signature the
+    /// EU signature hash covers, for its revocation ids.
     #[cfg(feature = "hcert")]
     Hcert {
         certificate: alloc::boxed::Box<crate::hcert::HealthCertificate>,
-        ids: [RevocationId; 3],
+        hashed_signature: Vec<u8>,
     },
 }
 
@@ -241,7 +242,7 @@ impl Verified {
             (Origin::Code { .. }, Some(cti)) => RevocationId::for_cti(&self.issuer, cti),
             (Origin::Code { signature }, None) => RevocationId::for_signature(signature),
             #[cfg(feature = "hcert")]
-            (Origin::Hcert { ids, .. }, _) => ids[0],
+            (Origin::Hcert { certificate, .. }, _) => crate::hcert::uvci_id(certificate),
         }
     }
 
@@ -259,7 +260,13 @@ impl Verified {
             }
             (Origin::Code { signature }, None) => vec![RevocationId::for_signature(signature)],
             #[cfg(feature = "hcert")]
-            (Origin::Hcert { ids, .. }, _) => ids.to_vec(),
+            (
+                Origin::Hcert {
+                    certificate,
+                    hashed_signature,
+                },
+                _,
+            ) => crate::hcert::revocation_ids(certificate, hashed_signature).to_vec(),
         }
     }
 
@@ -464,8 +471,8 @@ impl<R: KeyResolver> Verifier<R> {
     fn verify_hcert(&self, text: &str, now: DateTime<Utc>) -> Result<Verified> {
         let opened = crate::hcert::open(text, &self.resolver, &self.limits)?;
         let certificate = &opened.claims.certificate;
-        let ids = opened.revocation_ids();
-        if self.resolver.revokes_credentials() && ids.iter().any(|id| self.resolver.is_revoked(*id)) {
+        if self.resolver.revokes_credentials() && opened.revocation_ids().iter().any(|id| self.resolver.is_revoked(*id))
+        {
             return Err(RevokedError::Credential.into());
         }
         let (iat, exp) = (opened.claims.iat, opened.claims.exp);
@@ -492,8 +499,8 @@ impl<R: KeyResolver> Verifier<R> {
             expires_at: time(exp)?,
             cti: None,
             origin: Origin::Hcert {
+                hashed_signature: opened.hashed_signature().to_vec(),
                 certificate: alloc::boxed::Box::new(opened.claims.certificate),
-                ids,
             },
         })
     }

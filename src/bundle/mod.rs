@@ -110,10 +110,8 @@ impl TrustBundle {
         }
         // Each was read as a certificate when the payload was decoded.
         #[cfg(feature = "hcert")]
-        for entry in &c.dscs {
-            if let Ok(dsc) = crate::hcert::Dsc::from_der(&entry.der) {
-                keys.add_dsc(dsc.with_state(entry.state));
-            }
+        for dsc in c.parsed_dscs {
+            keys.add_dsc(dsc);
         }
         TrustBundle {
             sequence: c.sequence,
@@ -394,6 +392,8 @@ impl BundleDraft {
     fn contents(&self) -> Result<Contents> {
         Ok(Contents {
             dscs: self.dscs.clone(),
+            #[cfg(feature = "hcert")]
+            parsed_dscs: Vec::new(),
             sequence: self.sequence,
             issued_at: self.issued_at,
             expires_at: self.expires_at,

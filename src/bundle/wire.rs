@@ -89,6 +89,10 @@ pub(crate) struct Contents {
     pub next_roots: Vec<PublicKey>,
     pub rules: Option<RuleSet>,
     pub dscs: Vec<BundleDsc>,
+    /// As read (feature `hcert`): each of `dscs`, in the same order, parsed
+    /// once with its state. Empty in contents about to be written.
+    #[cfg(feature = "hcert")]
+    pub parsed_dscs: Vec<crate::hcert::Dsc>,
 }
 
 /// Encodes the contents deterministically.
@@ -132,7 +136,7 @@ pub(crate) fn encode(c: &Contents) -> Result<Vec<u8>> {
     if !c.dscs.is_empty() {
         // In kid order, as the keys.
         let mut dscs: Vec<&BundleDsc> = c.dscs.iter().collect();
-        dscs.sort_by_key(|d| d.kid());
+        dscs.sort_by_cached_key(|d| d.kid());
         top.push((
             int(10),
             Value::Array(dscs.into_iter().map(encode_dsc).collect::<Result<_>>()?),
@@ -179,7 +183,16 @@ fn encode_dsc(d: &BundleDsc) -> Result<Value> {
     cbor::map(entries)
 }
 
-fn decode_dsc(value: Value) -> Result<BundleDsc> {
+/// One DSC entry, with its kid (computed once) and, with `hcert`, the
+/// certificate parsed.
+struct DecodedDsc {
+    entry: BundleDsc,
+    kid: crate::keys::Kid,
+    #[cfg(feature = "hcert")]
+    parsed: crate::hcert::Dsc,
+}
+
+fn decode_dsc(value: Value) -> Result<DecodedDsc> {
     let Value::Map(raw) = value else {
         return Err(Layer::Trust.wrong_type("dscs"));
     };
@@ -191,11 +204,17 @@ fn decode_dsc(value: Value) -> Result<BundleDsc> {
     };
     // With `hcert`, the certificate must be one this library can use.
     #[cfg(feature = "hcert")]
-    crate::hcert::Dsc::from_der(&der).map_err(|_| Layer::Trust.invalid("dscs.der"))?;
+    let parsed = crate::hcert::Dsc::from_der(&der).map_err(|_| Layer::Trust.invalid("dscs.der"))?;
     let state = f.uint(2)?;
     let since = f.opt_time(3)?.map(instant);
     let state = read_state(state, since, "dscs.state", "dscs.state_since")?;
-    Ok(BundleDsc { der, state })
+    let entry = BundleDsc { der, state };
+    Ok(DecodedDsc {
+        kid: entry.kid(),
+        #[cfg(feature = "hcert")]
+        parsed: parsed.with_state(state),
+        entry,
+    })
 }
 
 fn encode_key(k: &TrustedKey) -> Result<Value> {
@@ -302,12 +321,18 @@ pub(crate) fn decode(payload: &[u8], limits: &Limits) -> Result<Contents> {
         Some(_) => return Err(Layer::Trust.wrong_type("dscs")),
     };
     let mut dsc_kids = BTreeSet::new();
-    if !dscs.iter().all(|d| dsc_kids.insert(d.kid())) {
+    if !dscs.iter().all(|d| dsc_kids.insert(d.kid)) {
         return Err(Layer::Trust.invalid("dscs.der"));
     }
-    dscs.sort_by_key(BundleDsc::kid);
+    dscs.sort_unstable_by_key(|d| d.kid);
+    #[cfg(feature = "hcert")]
+    let (dscs, parsed_dscs) = dscs.into_iter().map(|d| (d.entry, d.parsed)).unzip();
+    #[cfg(not(feature = "hcert"))]
+    let dscs = dscs.into_iter().map(|d| d.entry).collect();
     Ok(Contents {
         dscs,
+        #[cfg(feature = "hcert")]
+        parsed_dscs,
         rules,
         sequence,
         issued_at: instant(issued_at),

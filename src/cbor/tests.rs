@@ -163,6 +163,16 @@ mod lenient {
             dec("a2f97e0000fb7ff800000000000100").expect_err("dup").code(),
             "cbor.duplicate_key"
         );
+        // Keys other than integers and texts compare by their encoding: one
+        // byte string whole and in chunks is one key, two byte strings two.
+        assert_eq!(
+            dec("a2410100 5f4101ff00").expect_err("dup").code(),
+            "cbor.duplicate_key"
+        );
+        assert_eq!(
+            dec("a3410100 4102 00 80 00").expect("distinct").as_map().map(Vec::len),
+            Some(3)
+        );
         // The same input is refused by the strict reader.
         assert_eq!(code("bf616101ff"), "cbor.indefinite_length");
     }

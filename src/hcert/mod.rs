@@ -382,34 +382,51 @@ pub(crate) struct Signer {
 }
 
 impl Opened {
-    /// The three EU revocation ids ([`DccHash`]), in that order: UVCI,
-    /// country + UVCI, signature (of ES256, `r` only), each hash the first
-    /// 16 bytes of a SHA-256 (SPEC.md §14.5).
-    pub(crate) fn revocation_ids(&self) -> [RevocationId; 3] {
-        let eu_hash = |parts: &[&[u8]]| {
-            let mut sha = Sha256::new();
-            for part in parts {
-                sha.update(part);
-            }
-            let mut out = [0u8; 16];
-            out.copy_from_slice(&sha.finalize()[..16]);
-            out
-        };
-        let certificate = &self.claims.certificate;
-        let signed = match self.dsc.alg {
+    /// The part of the signature the EU signature hash covers: of ES256,
+    /// `r` only; of PS256, all of it (SPEC.md §14.5).
+    pub(crate) fn hashed_signature(&self) -> &[u8] {
+        match self.dsc.alg {
             Alg::Es256 => &self.signature[..self.signature.len() / 2],
             Alg::Ps256 => &self.signature[..],
-        };
-        let uvci = certificate.uvci().as_bytes();
-        [
-            RevocationId::for_dcc(DccHash::Uci, &eu_hash(&[uvci])),
-            RevocationId::for_dcc(
-                DccHash::CountryCodeUci,
-                &eu_hash(&[certificate.country().as_bytes(), uvci]),
-            ),
-            RevocationId::for_dcc(DccHash::Signature, &eu_hash(&[signed])),
-        ]
+        }
     }
+
+    /// The three EU revocation ids of this code ([`revocation_ids`]).
+    pub(crate) fn revocation_ids(&self) -> [RevocationId; 3] {
+        revocation_ids(&self.claims.certificate, self.hashed_signature())
+    }
+}
+
+/// The first 16 bytes of the SHA-256 of `parts` in turn: an EU revocation hash.
+fn eu_hash(parts: &[&[u8]]) -> [u8; 16] {
+    let mut sha = Sha256::new();
+    for part in parts {
+        sha.update(part);
+    }
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&sha.finalize()[..16]);
+    out
+}
+
+/// The UVCI revocation id of a certificate ([`DccHash::Uci`]): the one id a
+/// verified `HC1:` code is told apart by.
+pub(crate) fn uvci_id(certificate: &HealthCertificate) -> RevocationId {
+    RevocationId::for_dcc(DccHash::Uci, &eu_hash(&[certificate.uvci().as_bytes()]))
+}
+
+/// The three EU revocation ids ([`DccHash`]), in that order: UVCI, country +
+/// UVCI, signature (`hashed_signature`, see [`Opened::hashed_signature`]),
+/// each hash the first 16 bytes of a SHA-256 (SPEC.md §14.5).
+pub(crate) fn revocation_ids(certificate: &HealthCertificate, hashed_signature: &[u8]) -> [RevocationId; 3] {
+    let uvci = certificate.uvci().as_bytes();
+    [
+        uvci_id(certificate),
+        RevocationId::for_dcc(
+            DccHash::CountryCodeUci,
+            &eu_hash(&[certificate.country().as_bytes(), uvci]),
+        ),
+        RevocationId::for_dcc(DccHash::Signature, &eu_hash(&[hashed_signature])),
+    ]
 }
 
 /// Finds the DSC by kid, checks the signature, reads the claims and checks
