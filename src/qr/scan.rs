@@ -7,6 +7,7 @@
 //! noise away; inverted at half size (light modules on a dark ground, as
 //! some phone screens show them).
 
+mod binarize;
 mod detect;
 mod file;
 mod finder;

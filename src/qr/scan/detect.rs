@@ -5,10 +5,11 @@
 use alloc::{string::String, vec::Vec};
 use std::panic::{self, AssertUnwindSafe};
 
-use rxing::common::{BitMatrix, DetectorRXingResult, HybridBinarizer};
+use rxing::Point;
+use rxing::common::DetectorRXingResult;
 use rxing::qrcode::cpp_port::{decoder, detector};
-use rxing::{Binarizer, Luma8Source, Point};
 
+use super::binarize::Binary;
 use crate::error::ScanError;
 
 /// Most finder-pattern triples sampled per pass. A real image yields a few
@@ -43,13 +44,14 @@ pub(super) fn find_symbols(width: u32, height: u32, pixels: &[u8], scale: f32) -
 }
 
 fn symbols(width: u32, height: u32, pixels: &[u8]) -> Vec<Symbol> {
-    let Ok(source) = Luma8Source::new_with_slice(pixels, width, height) else {
-        return Vec::new();
-    };
-    let binarizer = HybridBinarizer::new(source);
-    match binarizer.get_black_matrix() {
-        Ok(matrix) => decode_all(matrix),
-        Err(_) => Vec::new(),
+    match super::binarize::binarize(
+        width as usize,
+        height as usize,
+        pixels,
+        super::binarize::Flat::FromNoise,
+    ) {
+        Some(binary) => decode_all(&binary),
+        None => Vec::new(),
     }
 }
 
@@ -57,8 +59,9 @@ fn symbols(width: u32, height: u32, pixels: &[u8]) -> Vec<Symbol> {
 /// search bounded ([`super::finder`]) and a cap on the finder-pattern
 /// triples tried. A pattern that is part of a decoded symbol
 /// is not tried again.
-fn decode_all(matrix: &BitMatrix) -> Vec<Symbol> {
-    let mut patterns = super::finder::find_finder_patterns(matrix).patterns;
+fn decode_all(binary: &Binary) -> Vec<Symbol> {
+    let matrix = &binary.matrix;
+    let mut patterns = super::finder::find_finder_patterns(binary).patterns;
     let sets = detector::GenerateFinderPatternSets(&mut patterns);
     let mut used = Vec::new();
     let mut found = Vec::new();
