@@ -1,7 +1,9 @@
 //! Scanning speed: a 300×300 greyscale image of a 262-character code (QR
 //! version 9-M, 4 px per module), as a camera frame and as a PNG file; the
 //! same image without a code (every pass runs); and a 1280×720 frame with
-//! the code in a photo-like scene. Hostile frames: walls of finder patterns
+//! the code in a photo-like scene, and that scene without the code; the
+//! code blurred (σ = 2.25 px) and at 1.5 px modules, read by the sharpened
+//! and the doubled pass. Hostile frames: walls of finder patterns
 //! (1, 2 and 3 px modules with a gap of one module) and 1:1:3:1:1 stripes,
 //! at 1920×1080 and at 4096×4096 (the default `max_image_pixels`).
 //!
@@ -94,6 +96,26 @@ fn bench(c: &mut Criterion) {
     c.bench_function("scan_luma 1280x720 frame, 262-char code", |b| {
         b.iter(|| scan_luma(1280, 720, black_box(&frame.pixels), &limits))
     });
+    // What a scanner sees between guests: the scene without a code.
+    let empty = in_photo(&Gray::filled(16, 16, 200), 1280, 720, (600, 200), 5);
+    assert_eq!(scan_luma(1280, 720, &empty.pixels, &limits).map(|t| t.len()), Ok(0));
+    c.bench_function("scan_luma 1280x720 frame, no code", |b| {
+        b.iter(|| scan_luma(1280, 720, black_box(&empty.pixels), &limits))
+    });
+    // Read by the later passes: sharpened (blur), doubled (small modules).
+    for (name, hard) in [
+        (
+            "blurred σ = 2.25 px (sharpened pass)",
+            transform::gaussian_blur(&img, 2.25),
+        ),
+        ("1.5 px modules (doubled pass)", transform::scale(&img, 0.375)),
+    ] {
+        let found = scan_luma(hard.width, hard.height, &hard.pixels, &limits).expect("scans");
+        assert_eq!(found, [text.as_str()], "{name} reads");
+        c.bench_function(&format!("scan_luma 300x300 code, {name}"), |b| {
+            b.iter(|| scan_luma(hard.width, hard.height, black_box(&hard.pixels), &limits))
+        });
+    }
 }
 
 criterion_group!(benches, bench, hostile);

@@ -1,11 +1,13 @@
 //! Scanning: greyscale pixels or an image file → every QR code text in it.
 //!
 //! The detector is zxing-cpp's QR reader as ported by the `rxing` crate,
-//! with the work per pass bounded. A scan makes up to four passes and stops
-//! at the first that finds a symbol: the image as it is; stretched to the
-//! full grey range if its contrast is low; at half size, which averages
-//! noise away; inverted at half size (light modules on a dark ground, as
-//! some phone screens show them).
+//! with our own binarizer and finder search and the work per pass bounded.
+//! A scan makes up to six passes and stops at the first that finds a
+//! symbol: the image as it is; stretched to the full grey range if its
+//! contrast is low; where pattern triples did not decode, those regions
+//! sharpened, then at twice their size (blur, small modules, steep
+//! angles); at half size, which averages noise away; inverted at half size
+//! (light modules on a dark ground, as some phone screens show them).
 
 mod binarize;
 mod detect;
@@ -145,33 +147,151 @@ fn check_dimensions(width: u32, height: u32, limits: &Limits) -> Result<()> {
 }
 
 /// Runs the detector on the image, then on variants of it, and returns the
-/// symbols of the first pass that finds any: the image as it is; stretched to
-/// the full grey range if its contrast is low; at half size (each pixel the
-/// mean of four, which halves the noise); inverted at half size. A frame
-/// without a code costs two to three full-size passes.
+/// symbols of the first pass that finds any:
+///
+/// 1. the image as it is;
+/// 2. stretched to the full grey range, if its contrast is low and its
+///    noise did not set the binarizer's flat limit;
+/// 3. where those passes found pattern triples that did not decode
+///    ([`detect::Pass::regions`]): those regions sharpened (unsharp
+///    masking), then those regions at twice their size (at most
+///    [`DOUBLE_AT_MOST`] pixels of them): blur, modules of 2 px and less,
+///    the narrow far edge of a symbol seen at a steep angle;
+/// 4. at half size (each pixel the mean of four, which halves the noise);
+/// 5. inverted at half size.
+///
+/// A frame without a code costs two to four full-size passes, and the
+/// regions (with no triple in the frame, none).
 fn passes(width: u32, height: u32, pixels: &[u8]) -> Result<Vec<Symbol>, ScanError> {
-    let symbols = detect::find_symbols(width, height, pixels, 1.0)?;
+    let first = detect::find_symbols(width, height, pixels, 1.0, (0.0, 0.0))?;
+    if !first.symbols.is_empty() {
+        return Ok(first.symbols);
+    }
+    let mut regions = first.regions;
+    // A noisy image stretched is binarized as it was (its noise, and so
+    // its flat limit, stretched too): that pass would find nothing new.
+    let stretched = if first.noisy { None } else { stretch_contrast(pixels) };
+    let pixels = stretched.as_deref().unwrap_or(pixels);
+    if stretched.is_some() {
+        let pass = detect::find_symbols(width, height, pixels, 1.0, (0.0, 0.0))?;
+        if !pass.symbols.is_empty() {
+            return Ok(pass.symbols);
+        }
+        regions.extend(pass.regions);
+    }
+    // A region narrower than the smallest symbol (21 modules) holds none.
+    let regions: Vec<detect::Region> = detect::Region::merged(regions)
+        .into_iter()
+        .filter(|r| r.size().0 >= 21 && r.size().1 >= 21)
+        .collect();
+    let mut symbols = Vec::new();
+    for region in &regions {
+        let (w, h, part) = crop(width, pixels, region);
+        let origin = (region.left as f32, region.top as f32);
+        symbols.extend(detect::find_symbols(w, h, &sharpen(w, h, &part), 1.0, origin)?.symbols);
+    }
     if !symbols.is_empty() {
         return Ok(symbols);
     }
-    let stretched = stretch_contrast(pixels);
-    let pixels = stretched.as_deref().unwrap_or(pixels);
-    if stretched.is_some() {
-        let symbols = detect::find_symbols(width, height, pixels, 1.0)?;
-        if !symbols.is_empty() {
-            return Ok(symbols);
+    let mut doubled = 0;
+    for region in &regions {
+        let (w, h) = region.size();
+        doubled += u64::from(w) * u64::from(h);
+        if doubled > DOUBLE_AT_MOST {
+            break;
         }
+        let (_, _, part) = crop(width, pixels, region);
+        let (w, h, part) = double_size(w, h, &part);
+        let origin = (region.left as f32, region.top as f32);
+        symbols.extend(detect::find_symbols(w, h, &part, 0.5, origin)?.symbols);
+    }
+    if !symbols.is_empty() {
+        return Ok(symbols);
     }
     let Some((half_width, half_height, half)) = half_size(width, height, pixels) else {
         let inverted: Vec<u8> = pixels.iter().map(|p| !p).collect();
-        return detect::find_symbols(width, height, &inverted, 1.0);
+        return Ok(detect::find_symbols(width, height, &inverted, 1.0, (0.0, 0.0))?.symbols);
     };
-    let symbols = detect::find_symbols(half_width, half_height, &half, 2.0)?;
-    if !symbols.is_empty() {
-        return Ok(symbols);
+    let pass = detect::find_symbols(half_width, half_height, &half, 2.0, (0.0, 0.0))?;
+    if !pass.symbols.is_empty() {
+        return Ok(pass.symbols);
     }
     let inverted: Vec<u8> = half.iter().map(|p| !p).collect();
-    detect::find_symbols(half_width, half_height, &inverted, 2.0)
+    Ok(detect::find_symbols(half_width, half_height, &inverted, 2.0, (0.0, 0.0))?.symbols)
+}
+
+/// The most pixels of regions the doubled pass takes, all regions together:
+/// 2 MiP (a 1920×1080 frame is just under), so that the doubled copies
+/// stay at most 8 MiB.
+const DOUBLE_AT_MOST: u64 = 1 << 21;
+
+/// A region of an image `width` pixels wide, copied out: its width, height
+/// and pixels.
+fn crop(width: u32, pixels: &[u8], region: &detect::Region) -> (u32, u32, Vec<u8>) {
+    let (w, h) = region.size();
+    let mut out = Vec::with_capacity(w as usize * h as usize);
+    for row in pixels
+        .chunks_exact(width as usize)
+        .skip(region.top as usize)
+        .take(h as usize)
+    {
+        out.extend_from_slice(&row[region.left as usize..region.right as usize]);
+    }
+    (w, h, out)
+}
+
+/// The image unsharp-masked: each pixel pushed away from the mean of the
+/// 5×5 pixels around it by four times its difference (`5 p − 4 mean`,
+/// clamped), the edge rows and columns repeated outwards. Restores enough
+/// contrast to modules blurred by σ up to about 2.5 px (4 px modules).
+fn sharpen(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
+    let (w, h) = (width as usize, height as usize);
+    let clamp = |i: isize, n: usize| i.clamp(0, n as isize - 1) as usize;
+    // Sums of five along each row, then of five such sums down each column.
+    let mut across = alloc::vec![0u16; w * h];
+    for (row, sums) in pixels.chunks_exact(w).zip(across.chunks_exact_mut(w)) {
+        for (x, sum) in sums.iter_mut().enumerate() {
+            *sum = (-2..=2).map(|d| u16::from(row[clamp(x as isize + d, w)])).sum();
+        }
+    }
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let rows: [&[u16]; 5] = core::array::from_fn(|k| {
+            let r = clamp(y as isize + k as isize - 2, h);
+            &across[r * w..(r + 1) * w]
+        });
+        for x in 0..w {
+            let box_sum: i32 = rows.iter().map(|row| i32::from(row[x])).sum();
+            let p = i32::from(pixels[y * w + x]);
+            // 5 p − 4 (box_sum / 25), rounded.
+            let value = (125 * p - 4 * box_sum + 12).div_euclid(25);
+            out.push(value.clamp(0, 255) as u8);
+        }
+    }
+    out
+}
+
+/// The image at twice its width and height, bilinear (pixel centres kept):
+/// each new pixel three quarters its source pixel and a quarter the
+/// neighbour on its side, across and then down.
+fn double_size(width: u32, height: u32, pixels: &[u8]) -> (u32, u32, Vec<u8>) {
+    let (w, h) = (width as usize, height as usize);
+    let blend = |near: u8, far: u8| ((3 * u16::from(near) + u16::from(far) + 2) / 4) as u8;
+    let mut wide = Vec::with_capacity(2 * w * h);
+    for row in pixels.chunks_exact(w) {
+        for x in 0..w {
+            wide.push(blend(row[x], row[x.saturating_sub(1)]));
+            wide.push(blend(row[x], row[(x + 1).min(w - 1)]));
+        }
+    }
+    let mut out = Vec::with_capacity(4 * w * h);
+    for y in 0..h {
+        let row = |r: usize| &wide[r * 2 * w..(r + 1) * 2 * w];
+        let (above, here, below) = (row(y.saturating_sub(1)), row(y), row((y + 1).min(h - 1)));
+        out.extend(here.iter().zip(above).map(|(&p, &q)| blend(p, q)));
+        out.extend(here.iter().zip(below).map(|(&p, &q)| blend(p, q)));
+    }
+    (2 * width, 2 * height, out)
 }
 
 /// The image at half its width and height, each pixel the mean of a 2×2
@@ -250,4 +370,33 @@ fn reading_order(mut symbols: Vec<Symbol>) -> Vec<String> {
         }
     }
     texts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubling_keeps_pixel_centres() {
+        // 0 and 200 side by side: the new pixels between them blend a quarter.
+        let (w, h, out) = double_size(2, 1, &[0, 200]);
+        assert_eq!((w, h), (4, 2));
+        assert_eq!(out, [0, 50, 150, 200, 0, 50, 150, 200]);
+        let (_, _, flat) = double_size(3, 3, &[77; 9]);
+        assert_eq!(flat, [77; 36]);
+    }
+
+    #[test]
+    fn sharpening_leaves_flat_areas_and_steepens_edges() {
+        assert_eq!(sharpen(7, 6, &[90; 42]), [90; 42]);
+        // A soft vertical edge from 80 to 160 over four columns.
+        let row = [80u8, 80, 80, 100, 120, 140, 160, 160, 160, 160];
+        let pixels: Vec<u8> = row.iter().copied().cycle().take(10 * 6).collect();
+        let sharp = sharpen(10, 6, &pixels);
+        let (before, after) = (&pixels[20..30], &sharp[20..30]);
+        // Darker before the edge, lighter after it, the middle kept.
+        assert!(after[2] < before[2] && after[6] > before[6], "{after:?}");
+        assert_eq!(after[4], before[4]);
+        assert_eq!((after[0], after[9]), (80, 160));
+    }
 }

@@ -26,7 +26,7 @@ fn as_png(img: Gray) -> Image {
 /// (the second argument seeds the noise).
 type Transformation = (&'static str, fn(&Gray, u64) -> Vec<Image>);
 
-const SET: [Transformation; 10] = [
+const SET: [Transformation; 13] = [
     ("none", |img, _| vec![as_png(img.clone())]),
     ("rotation 5°–45° (steps of 5°)", |img, _| {
         (1..=9).map(|i| as_png(rotate(img, 5.0 * i as f32))).collect()
@@ -73,6 +73,27 @@ const SET: [Transformation; 10] = [
             as_png(gaussian_blur(&inverted, 1.0)),
             as_png(noise(&inverted, 20.0, seed)),
         ]
+    }),
+    ("heavy blur: Gaussian σ = 2–3 px", |img, _| {
+        [2.0, 2.25, 2.5, 2.75, 3.0]
+            .iter()
+            .map(|&s| as_png(gaussian_blur(img, s)))
+            .collect()
+    }),
+    (
+        "small modules: scaled to 2, 1.75, 1.5, 1.25, 1 px per module",
+        |img, _| {
+            [0.5, 0.4375, 0.375, 0.3125, 0.25]
+                .iter()
+                .map(|&f| as_png(scale(img, f)))
+                .collect()
+        },
+    ),
+    ("heavy perspective: top edge 60 % … 40 % wide", |img, _| {
+        [0.6, 0.55, 0.5, 0.45, 0.4]
+            .iter()
+            .map(|&t| as_png(tilt(img, t)))
+            .collect()
     }),
     (
         "inside an 800×600 photo-like scene, 4 and 3 px per module",
@@ -155,5 +176,5 @@ fn reads_every_image_zbarimg_reads() {
     assert!(misses.is_empty(), "zbarimg read images we did not:\n{misses:#?}");
     assert_eq!(results[0].0.ours, KINDS.len(), "every untransformed code reads");
     let total: usize = results.iter().map(|(tally, _)| tally.images).sum();
-    assert_eq!(total, 5 * 44, "the set has 44 variants of each code");
+    assert_eq!(total, 5 * 59, "the set has 59 variants of each code");
 }

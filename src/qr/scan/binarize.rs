@@ -46,9 +46,19 @@ pub(super) struct Binary {
     pub matrix: BitMatrix,
     pub words: Vec<usize>,
     pub row_words: usize,
+    /// The flat limit used ([`Flat`]).
+    pub flat_limit: u8,
 }
 
 impl Binary {
+    /// Whether the image's noise set the flat limit (above zxing's 24,
+    /// below the cap). Stretching such an image's contrast stretches its
+    /// noise as much: its blocks are judged the same, so a pass over the
+    /// stretched image would find what this one found.
+    pub fn noise_sets_flat_limit(&self) -> bool {
+        MIN_DYNAMIC_RANGE < self.flat_limit && self.flat_limit < MAX_FLAT
+    }
+
     /// The words of row `y`.
     pub fn row(&self, y: usize) -> &[usize] {
         &self.words[y * self.row_words..(y + 1) * self.row_words]
@@ -72,6 +82,7 @@ pub(super) fn binarize(width: usize, height: usize, pixels: &[u8], flat: Flat) -
             matrix,
             words,
             row_words,
+            flat_limit: MIN_DYNAMIC_RANGE,
         });
     }
     let thresholds = thresholds(width, height, pixels, flat);
@@ -88,6 +99,7 @@ pub(super) fn binarize(width: usize, height: usize, pixels: &[u8], flat: Flat) -
         matrix,
         words,
         row_words,
+        flat_limit: thresholds.limit,
     })
 }
 
@@ -102,6 +114,8 @@ struct Thresholds {
     sub_width: usize,
     sub_height: usize,
     values: Vec<u8>,
+    /// The flat limit they were computed with.
+    limit: u8,
 }
 
 /// What the thresholds are computed from: per block, the sum, minimum,
@@ -232,6 +246,7 @@ fn thresholds(width: usize, height: usize, pixels: &[u8], flat: Flat) -> Thresho
         sub_width,
         sub_height,
         values,
+        limit,
     }
 }
 
@@ -381,6 +396,7 @@ mod tests {
         assert_eq!(limit(&noisy(width, height, 128.0, 2.0)), MIN_DYNAMIC_RANGE);
         let eight = limit(&noisy(width, height, 128.0, 8.0));
         // Six σ, a little less: the smoothest tenth of blocks is smoother than the mean.
+        println!("σ = 8: flat limit {eight}");
         assert!((36..=48).contains(&eight), "σ = 8: {eight}");
         assert_eq!(limit(&noisy(width, height, 128.0, 30.0)), MAX_FLAT);
         // A noisy flat frame binarizes white with the limit, half black without.
