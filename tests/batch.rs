@@ -6,14 +6,13 @@
 
 mod support;
 
+use support::status;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT as B, EIGHT_TORSION};
 use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::scalar::Scalar;
-use qrcred::{
-    BirthDate, Colour, Credential, CredentialBody, HealthStatus, Issuer, IssuerKey, PublicKey, Subject, TrustStore,
-    TrustedKey, Verified, Verifier,
-};
+use qrcred::{Colour, Issuer, IssuerKey, PublicKey, TrustStore, TrustedKey, Verified, Verifier};
 use serde_json::Value;
 use sha2::{Digest, Sha512};
 
@@ -681,20 +680,6 @@ fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-25T08:00:00Z")
         .expect("time")
         .to_utc()
-}
-
-fn status(n: u32, colour: Colour) -> Credential {
-    Credential {
-        subject: Subject {
-            family_name: format!("Person {n}"),
-            given_name: None,
-            family_name_icao: None,
-            given_name_icao: None,
-            birth_date: BirthDate::parse("1980-02-03").expect("date"),
-            id_digest: None,
-        },
-        body: CredentialBody::HealthStatus(HealthStatus { colour, reason: None }),
-    }
 }
 
 #[test]

@@ -7,35 +7,17 @@
 
 #[path = "support/counting.rs"]
 mod counting;
+mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use counting::{SERIAL, current, peak_during};
-use qrcred::{
-    BirthDate, Colour, Credential, CredentialBody, HealthStatus, Issuer, IssuerKey, Subject, TrustStore, TrustedKey,
-    Verifier,
-};
+use qrcred::{Colour, Issuer, IssuerKey, TrustStore, TrustedKey, Verifier};
+use support::status;
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-12-04T08:00:00Z")
         .expect("time")
         .to_utc()
-}
-
-fn status(n: usize) -> Credential {
-    Credential {
-        subject: Subject {
-            family_name: format!("Person {n}"),
-            given_name: None,
-            family_name_icao: None,
-            given_name_icao: None,
-            birth_date: BirthDate::parse("1980-02-03").expect("date"),
-            id_digest: None,
-        },
-        body: CredentialBody::HealthStatus(HealthStatus {
-            colour: Colour::Green,
-            reason: None,
-        }),
-    }
 }
 
 #[test]
@@ -46,7 +28,11 @@ fn a_batch_works_in_memory_of_one_chunk_whatever_its_size() {
     let issuer = Issuer::new(key, "cn.health.xian");
     let issued = now() - TimeDelta::hours(1);
     let texts: Vec<String> = (0..4 * Verifier::<TrustStore>::BATCH_SIZE)
-        .map(|n| issuer.issue(&status(n), TimeDelta::hours(24), issued).expect("issue"))
+        .map(|n| {
+            issuer
+                .issue(&status(n, Colour::Green), TimeDelta::hours(24), issued)
+                .expect("issue")
+        })
         .collect();
     // Bytes held while working beyond what the results keep, for a batch of `n`.
     let working = |n: usize| {

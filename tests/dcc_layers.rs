@@ -3,29 +3,14 @@
 //! and our COSE profile refuses their ES256 / PS256 structures with a code.
 //! (The `HC1:` prefix is theirs, so it is stripped here, not by `layers`.)
 
-use std::path::{Path, PathBuf};
+#[path = "support/dcc.rs"]
+mod dcc;
 
 use qrcred::{Limits, UnverifiedCode, layers};
 use serde_json::Value;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read dir") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-}
-
 fn cases() -> Vec<(String, Value)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/third-party/dgc-testdata");
-    let mut paths = Vec::new();
-    files(&root, &mut paths);
-    paths.sort();
-    let read = |p: &PathBuf| serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json");
-    paths.iter().map(|p| (p.display().to_string(), read(p))).collect()
+    dcc::files().into_iter().map(|f| (f.name, f.case)).collect()
 }
 
 /// The flag `name` of a case, when the case tests that step.

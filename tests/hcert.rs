@@ -6,8 +6,11 @@
 //! `hcert-table` markers; `QRCRED_BLESS=1` rewrites it).
 #![cfg(feature = "hcert")]
 
+#[path = "support/dcc.rs"]
+mod dcc;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -51,28 +54,8 @@ const DK_AT_EXP: &str =
     "VALIDATIONCLOCK equals exp to the second; RFC 8392 §3.1.4: on or after exp the CWT must not be accepted";
 const FR_JSON_TIMES: &str = "the JSON's sc and dr are two hours earlier than the signed CBOR's (12:34:56Z against 14:34:56Z): a local time written with Z";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/third-party/dgc-testdata")
-}
-
 fn cases() -> Vec<(String, String, Value)> {
-    let mut out = Vec::new();
-    for country in std::fs::read_dir(root()).expect("dgc-testdata") {
-        let dir = country.expect("entry").path();
-        let raw = dir.join("2DCode/raw");
-        if !raw.is_dir() {
-            continue;
-        }
-        let country = dir.file_name().expect("name").to_string_lossy().into_owned();
-        for file in std::fs::read_dir(raw).expect("raw") {
-            let path = file.expect("entry").path();
-            let case = serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
-            let name = format!("{country}/{}", path.file_name().expect("name").to_string_lossy());
-            out.push((country.clone(), name, case));
-        }
-    }
-    out.sort_by(|a, b| a.1.cmp(&b.1));
-    out
+    dcc::files().into_iter().map(|f| (f.country, f.name, f.case)).collect()
 }
 
 fn text<'a>(case: &'a Value, field: &str) -> Option<&'a str> {
@@ -495,7 +478,9 @@ fn dsc_files_in_pem_and_der() {
             lines.join("\n")
         )
     };
-    let both = format!("{}{}", pem(&at), pem(&be));
+    // `Dsc::to_pem` writes what an independent writer (above) does.
+    assert_eq!(at.to_pem(), pem(&at));
+    let both = format!("{}{}", pem(&at), be.to_pem());
     let read = Dsc::from_file_bytes(both.as_bytes()).expect("two PEM blocks");
     assert_eq!(read.iter().map(Dsc::kid).collect::<Vec<_>>(), vec![at.kid(), be.kid()]);
     assert_eq!(Dsc::from_file_bytes(at.der()).expect("DER"), vec![at.clone()]);

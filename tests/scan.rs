@@ -3,6 +3,8 @@
 //! hostile input, and the API's promises.
 #![cfg(all(feature = "scan", feature = "render"))]
 
+#[path = "support/dcc.rs"]
+mod dcc;
 #[path = "support/outside.rs"]
 mod outside;
 

@@ -10,6 +10,8 @@
 //! under `CI=true`. The tools are not installed from here: `bash
 //! bindings/wasm/build.sh` (and `.ci/run`) installs them.
 
+#[path = "support/dcc.rs"]
+mod dcc;
 #[path = "support/outside.rs"]
 mod outside;
 mod support;
@@ -87,18 +89,8 @@ fn hcert_fixture() -> serde_json::Value {
     let root_key = IssuerKey::from_seed(&[0xA0; 32]);
     let issued: DateTime<Utc> = "2021-01-01T00:00:00Z".parse().expect("time");
     let mut draft = BundleDraft::new(1, issued, TimeDelta::days(3 * 365));
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/third-party/dgc-testdata");
-    let mut files = Vec::new();
-    for country in std::fs::read_dir(&dir).expect("dgc-testdata") {
-        let raw = country.expect("entry").path().join("2DCode/raw");
-        for file in std::fs::read_dir(&raw).into_iter().flatten() {
-            files.push(file.expect("entry").path());
-        }
-    }
-    files.sort();
     let mut cases = Vec::new();
-    for path in files {
-        let case: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
+    for dcc::DccFile { name, case, .. } in dcc::files() {
         let (Some(text), Some(cert), Some(clock)) = (
             case["PREFIX"].as_str(),
             case["TESTCTX"]["CERTIFICATE"].as_str(),
@@ -117,21 +109,7 @@ fn hcert_fixture() -> serde_json::Value {
             continue;
         };
         draft.add_dsc(&dsc);
-        let name = path
-            .strip_prefix(&dir)
-            .expect("under dgc-testdata")
-            .display()
-            .to_string();
-        let lines: Vec<&str> = cert
-            .as_bytes()
-            .chunks(64)
-            .map(|line| std::str::from_utf8(line).expect("base64 is ASCII"))
-            .collect();
-        let pem = format!(
-            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-            lines.join("\n")
-        );
-        cases.push((name, text.to_owned(), now.with_timezone(&Utc), pem));
+        cases.push((name, text.to_owned(), now.with_timezone(&Utc), dsc.to_pem()));
     }
     let bundle = draft.sign(&root_key).expect("sign");
     let reports: Vec<serde_json::Value> = cases

@@ -213,6 +213,28 @@ impl Dsc {
         &self.der
     }
 
+    /// The certificate as PEM text: one `CERTIFICATE` block, base64 in lines
+    /// of 64 characters, `\n` line endings (RFC 7468), as
+    /// [`from_file_bytes`](Self::from_file_bytes) and the bindings' `dscs`
+    /// option read it.
+    ///
+    /// ```
+    /// # fn main() -> qrcred::Result<()> {
+    /// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/third-party/dgc-testdata/AT/2DCode/raw/1.json");
+    /// # let case: serde_json::Value = serde_json::from_slice(&std::fs::read(path).expect("EU test file")).expect("json");
+    /// # let der = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, case["TESTCTX"]["CERTIFICATE"].as_str().expect("cert")).expect("base64");
+    /// let dsc = qrcred::hcert::Dsc::from_der(&der)?;
+    /// let pem = dsc.to_pem();
+    /// assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
+    /// assert_eq!(qrcred::hcert::Dsc::from_file_bytes(pem.as_bytes())?, vec![dsc]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn to_pem(&self) -> String {
+        x509_cert::der::pem::encode_string("CERTIFICATE", x509_cert::der::pem::LineEnding::LF, &self.der)
+            .expect("a certificate of at most MAX_DSC_LEN bytes encodes")
+    }
+
     /// Start of the validity window.
     pub fn not_before(&self) -> DateTime<Utc> {
         self.not_before

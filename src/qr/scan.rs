@@ -51,18 +51,7 @@ use detect::Symbol;
 /// # Ok::<(), qrcred::Error>(())
 /// ```
 pub fn scan_luma(width: u32, height: u32, pixels: &[u8], limits: &Limits) -> Result<Vec<String>> {
-    let length = pixels.len();
-    if u64::from(width) * u64::from(height) != length as u64 {
-        let channels = 1;
-        return Err(ScanError::BufferSize {
-            width,
-            height,
-            channels,
-            length,
-        }
-        .into());
-    }
-    check_dimensions(width, height, limits)?;
+    check_buffer(width, height, 1, pixels.len(), limits)?;
     let symbols = passes(width, height, pixels)?;
     Ok(reading_order(symbols))
 }
@@ -87,20 +76,10 @@ pub fn scan_luma(width: u32, height: u32, pixels: &[u8], limits: &Limits) -> Res
 /// # Ok::<(), qrcred::Error>(())
 /// ```
 pub fn scan_rgba(width: u32, height: u32, rgba: &[u8], limits: &Limits) -> Result<Vec<String>> {
-    let length = rgba.len();
-    if u64::from(width) * u64::from(height) * 4 != length as u64 {
-        let channels = 4;
-        return Err(ScanError::BufferSize {
-            width,
-            height,
-            channels,
-            length,
-        }
-        .into());
-    }
-    check_dimensions(width, height, limits)?;
+    check_buffer(width, height, 4, rgba.len(), limits)?;
     let luma: Vec<u8> = rgba.chunks_exact(4).map(file::luma).collect();
-    scan_luma(width, height, &luma, limits)
+    let symbols = passes(width, height, &luma)?;
+    Ok(reading_order(symbols))
 }
 
 /// Every QR code text in a PNG or JPEG file, as [`scan_luma`] finds them in
@@ -131,6 +110,22 @@ impl<R: KeyResolver> Verifier<R> {
         let texts = scan_image(bytes, self.limits())?;
         Ok(texts.iter().map(|text| self.verify(text, now)).collect())
     }
+}
+
+/// Refuses a buffer of `length` bytes that is not `width × height` pixels
+/// of `channels` bytes (`scan.buffer_size`), then what [`check_dimensions`]
+/// refuses.
+fn check_buffer(width: u32, height: u32, channels: u8, length: usize, limits: &Limits) -> Result<()> {
+    if u64::from(width) * u64::from(height) * u64::from(channels) != length as u64 {
+        return Err(ScanError::BufferSize {
+            width,
+            height,
+            channels,
+            length,
+        }
+        .into());
+    }
+    check_dimensions(width, height, limits)
 }
 
 /// Refuses an image without pixels or with more than `max_image_pixels`.
@@ -370,6 +365,19 @@ fn reading_order(mut symbols: Vec<Symbol>) -> Vec<String> {
         }
     }
     texts
+}
+
+/// A xorshift64 generator (never zero: the seed's lowest bit is set), for
+/// the scanner's unit tests.
+#[cfg(test)]
+fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed | 1;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
 }
 
 #[cfg(test)]

@@ -5,26 +5,9 @@
 //! decode to `PREFIX`, false that it must not, and absent that the step is
 //! not part of that file's test; we read those pictures too and count them.
 
-use std::path::{Path, PathBuf};
-
 use base64::Engine;
 use qrcred::{Limits, TrustStore, Verifier, scan_image};
 use serde_json::Value;
-
-fn raw_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/third-party/dgc-testdata");
-    let mut files = Vec::new();
-    for country in std::fs::read_dir(&root).expect("dgc-testdata") {
-        let raw = country.expect("entry").path().join("2DCode/raw");
-        if raw.is_dir() {
-            for file in std::fs::read_dir(raw).expect("raw folder") {
-                files.push(file.expect("entry").path());
-            }
-        }
-    }
-    files.sort();
-    files
-}
 
 /// The PNG bytes of `2DCODE` (base64, possibly as a data URL or wrapped).
 fn picture(case: &Value) -> Option<Vec<u8>> {
@@ -39,13 +22,7 @@ fn every_picture_decodes_to_its_prefix_text() {
     let (mut must_read, mut unflagged_read, mut unflagged, mut must_not) = (0, 0, 0, 0);
     let mut failures = Vec::new();
     let verifier = Verifier::new(TrustStore::new());
-    for path in raw_files() {
-        let case: Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
-        let name = path
-            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-            .unwrap_or(&path)
-            .display()
-            .to_string();
+    for crate::dcc::DccFile { name, case, .. } in crate::dcc::files() {
         // Only the files that carry a picture are this test's.
         if case.get("2DCODE").and_then(Value::as_str).is_none_or(str::is_empty) {
             continue;
@@ -92,9 +69,11 @@ fn every_picture_decodes_to_its_prefix_text() {
 
 #[test]
 fn the_unreadable_picture_is_refused_with_a_code() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/third-party/dgc-testdata/common/2DCode/raw/Q1.json");
-    let case: Value = serde_json::from_slice(&std::fs::read(path).expect("Q1")).expect("json");
+    let case = crate::dcc::files()
+        .into_iter()
+        .find(|f| f.name == "common/Q1.json")
+        .expect("Q1")
+        .case;
     let bytes = picture(&case).expect("base64");
     let err = scan_image(&bytes, &Limits::DEFAULT).expect_err("not an image");
     assert_eq!(err.code(), "scan.unsupported_format");

@@ -141,6 +141,22 @@ pub fn trust_store(entries: &[TrustJson]) -> TrustStore {
     store
 }
 
+/// A health status credential of `colour` for "Person `n`", born
+/// 1980-02-03: many distinct codes for the batch tests.
+pub fn status(n: impl std::fmt::Display, colour: qrcred::Colour) -> Credential {
+    Credential {
+        subject: qrcred::Subject {
+            family_name: format!("Person {n}"),
+            given_name: None,
+            family_name_icao: None,
+            given_name_icao: None,
+            birth_date: qrcred::BirthDate::parse("1980-02-03").expect("date"),
+            id_digest: None,
+        },
+        body: qrcred::CredentialBody::HealthStatus(qrcred::HealthStatus { colour, reason: None }),
+    }
+}
+
 pub fn time(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339).expect("RFC 3339").to_utc()
 }

@@ -1,10 +1,12 @@
 //! Local-average binarization: zxing's `HybridBinarizer` (as rxing ports
-//! it), bit for bit, written for speed.
+//! it), written for speed, with one rule made to follow the image's noise
+//! ([`Flat`]).
 //!
 //! The image is cut into 8×8 blocks (the last column and row of blocks
 //! moved in to end at the image's edge, so overlapping their neighbours).
 //! Each block gets a black point: the mean of its pixels, or, for a flat
-//! block (range at most 24 grey levels), half its minimum, raised to the
+//! block (range at most 24 grey levels in zxing; in a noisy image, up to
+//! [`flat_limit`]), half its minimum, raised to the
 //! mean of its upper and left neighbours' black points when its minimum lies
 //! below that. A block's threshold is the mean black point of the 5×5 blocks
 //! around it (moved in at the edges), and a pixel is black when it is at or
@@ -12,8 +14,9 @@
 //!
 //! rxing computes this per pixel through `BitMatrix::set`; here each band of
 //! eight rows expands its thresholds to one per pixel once, and every row is
-//! compared against that in 32-pixel words. The result is the same matrix,
-//! which `tests` checks against rxing's on many images.
+//! compared against that a machine word of pixels at a time. With zxing's
+//! flat limit the result is rxing's matrix, which `tests` checks on many
+//! images.
 
 use alloc::vec::Vec;
 
@@ -346,13 +349,7 @@ mod tests {
 
     /// A deterministic image: smooth shading, flat areas, edges and noise.
     fn image(width: usize, height: usize, seed: u64) -> Vec<u8> {
-        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::qr::scan::xorshift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let noise = (next() % 40) as i32;
         (0..width * height)
             .map(|i| {
@@ -373,13 +370,8 @@ mod tests {
     /// Grey `level` with Gaussian noise of deviation `sigma` (a sum of
     /// twelve uniforms), `width`×`height`.
     fn noisy(width: usize, height: usize, level: f32, sigma: f32) -> Vec<u8> {
-        let mut state = 0x0123_4567_89AB_CDEFu64;
-        let mut uniform = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f32 / (1u64 << 53) as f32
-        };
+        let mut next = crate::qr::scan::xorshift(0x0123_4567_89AB_CDEF);
+        let mut uniform = move || (next() >> 11) as f32 / (1u64 << 53) as f32;
         (0..width * height)
             .map(|_| {
                 let normal: f32 = (0..12).map(|_| uniform()).sum::<f32>() - 6.0;

@@ -423,13 +423,7 @@ mod tests {
             }
             centres
         };
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::qr::scan::xorshift(0x9E37_79B9_7F4A_7C15u64);
         let mut windows = 0;
         for case in 0..4000 {
             let len = (next() % 40) as usize;
@@ -460,15 +454,9 @@ mod tests {
     #[test]
     fn the_column_check_refuses_only_what_locating_refuses() {
         let (width, height) = (160, 120);
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::qr::scan::xorshift(0x2545_F491_4F6C_DD1Du64);
         let speckle: Vec<u8> = (0..width * height)
-            .map(|_| if next() % 3 == 0 { 0 } else { 255 })
+            .map(|_| if next().is_multiple_of(3) { 0 } else { 255 })
             .collect();
         let mut walls = wall(width, height, 2, 1);
         walls.iter_mut().step_by(11).for_each(|p| *p = !*p);
