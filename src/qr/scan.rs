@@ -179,24 +179,29 @@ fn passes(width: u32, height: u32, pixels: &[u8]) -> Result<Vec<Symbol>, ScanErr
         .into_iter()
         .filter(|r| r.size().0 >= 21 && r.size().1 >= 21)
         .collect();
+    // Each region copied out once, for both passes (merged regions do not
+    // overlap: at most the image's pixels in all).
+    let parts: Vec<(detect::Region, Vec<u8>)> = regions
+        .into_iter()
+        .map(|region| (region, crop(width, pixels, &region)))
+        .collect();
     let mut symbols = Vec::new();
-    for region in &regions {
-        let (w, h, part) = crop(width, pixels, region);
+    for (region, part) in &parts {
+        let (w, h) = region.size();
         let origin = (region.left as f32, region.top as f32);
-        symbols.extend(detect::find_symbols(w, h, &sharpen(w, h, &part), 1.0, origin)?.symbols);
+        symbols.extend(detect::find_symbols(w, h, &sharpen(w, h, part), 1.0, origin)?.symbols);
     }
     if !symbols.is_empty() {
         return Ok(symbols);
     }
     let mut doubled = 0;
-    for region in &regions {
+    for (region, part) in &parts {
         let (w, h) = region.size();
         doubled += u64::from(w) * u64::from(h);
         if doubled > DOUBLE_AT_MOST {
             break;
         }
-        let (_, _, part) = crop(width, pixels, region);
-        let (w, h, part) = double_size(w, h, &part);
+        let (w, h, part) = double_size(w, h, part);
         let origin = (region.left as f32, region.top as f32);
         symbols.extend(detect::find_symbols(w, h, &part, 0.5, origin)?.symbols);
     }
@@ -220,9 +225,9 @@ fn passes(width: u32, height: u32, pixels: &[u8]) -> Result<Vec<Symbol>, ScanErr
 /// stay at most 8 MiB.
 const DOUBLE_AT_MOST: u64 = 1 << 21;
 
-/// A region of an image `width` pixels wide, copied out: its width, height
-/// and pixels.
-fn crop(width: u32, pixels: &[u8], region: &detect::Region) -> (u32, u32, Vec<u8>) {
+/// A region of an image `width` pixels wide, copied out: its pixels, rows
+/// as wide as the region.
+fn crop(width: u32, pixels: &[u8], region: &detect::Region) -> Vec<u8> {
     let (w, h) = region.size();
     let mut out = Vec::with_capacity(w as usize * h as usize);
     for row in pixels
@@ -232,7 +237,7 @@ fn crop(width: u32, pixels: &[u8], region: &detect::Region) -> (u32, u32, Vec<u8
     {
         out.extend_from_slice(&row[region.left as usize..region.right as usize]);
     }
-    (w, h, out)
+    out
 }
 
 /// The image unsharp-masked: each pixel pushed away from the mean of the

@@ -121,10 +121,7 @@ fn one_pass(width: u32, height: u32, pixels: &[u8]) -> Pass {
         pixels,
         super::binarize::Flat::FromNoise,
     ) {
-        Some(binary) => Pass {
-            noisy: binary.noise_sets_flat_limit(),
-            ..decode_all(&binary)
-        },
+        Some(binary) => decode_all(&binary),
         None => Pass::default(),
     }
 }
@@ -179,7 +176,7 @@ fn decode_all(binary: &Binary) -> Pass {
     Pass {
         symbols: found,
         regions: Region::merged(regions),
-        noisy: false,
+        noisy: binary.noise_sets_flat_limit(),
     }
 }
 
